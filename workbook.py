@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Set up and run the crmlearn workbook with nothing but Python 3.10+.
+
+    python3 workbook.py lab     # open the workbook in JupyterLab (localhost, with a token)
+    python3 workbook.py test    # run the whole test suite
+
+Both commands use the active virtual environment or conda environment if
+there is one; otherwise they create ``.venv/`` in this folder and install
+crmlearn into it (again only when ``pyproject.toml`` changed). Extra arguments
+are passed on: ``python3 workbook.py test -k summary`` or
+``python3 workbook.py lab --port 9999``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+
+
+def _say(msg: str) -> None:
+    print(f"[workbook] {msg}", flush=True)
+
+
+def _in_environment() -> bool:
+    return sys.prefix != sys.base_prefix or bool(os.environ.get("CONDA_PREFIX"))
+
+
+def python() -> Path:
+    """The interpreter to use: the active environment's, else .venv's (created if needed)."""
+    if _in_environment():
+        return Path(sys.executable)
+    exe = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not exe.exists():
+        _say(f"creating a virtual environment in {VENV.name}/ ...")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    return exe
+
+
+def install(py: Path, extras: str) -> None:
+    """pip-install crmlearn (editable) with the extras, unless already done for this pyproject."""
+    stamp_dir = Path(subprocess.run([str(py), "-c", "import sys; print(sys.prefix)"],
+                                    capture_output=True, text=True, check=True).stdout.strip())
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()[:16]
+    stamp = stamp_dir / f".crmlearn-installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text().strip() == digest:
+        return
+    target = f".[{extras}]" if extras else "."
+    _say(f"installing crmlearn{f'[{extras}]' if extras else ''} and its dependencies (first run takes a few minutes) ...")
+    subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                    "-e", target], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def lab(args: list[str]) -> int:
+    """Start JupyterLab on the workbook, bound to localhost, protected by a token."""
+    py = python()
+    install(py, "")
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    cmd = [str(py), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
+           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+           f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *args]
+    _say("starting JupyterLab on 127.0.0.1 (stop it with Ctrl+C) ...")
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    """Install the test extras and run pytest over the package, tests and notebooks."""
+    py = python()
+    install(py, "test")
+    cmd = [str(py), "-m", "pytest", *args]
+    _say("running: pytest " + " ".join(args))
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab": lab, "test": test}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
