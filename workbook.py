@@ -35,7 +35,7 @@ def _in_environment() -> bool:
 
 
 def python() -> Path:
-    """The interpreter to use: the active environment's, else .venv's (created if needed)."""
+    """Return the interpreter to use: the active environment's, else .venv's (created if needed)."""
     if _in_environment():
         return Path(sys.executable)
     exe = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -54,7 +54,8 @@ def install(py: Path, extras: str) -> None:
     if stamp.exists() and stamp.read_text().strip() == digest:
         return
     target = f".[{extras}]" if extras else "."
-    _say(f"installing crmlearn{f'[{extras}]' if extras else ''} and its dependencies (first run takes a few minutes) ...")
+    _say(f"installing crmlearn{f'[{extras}]' if extras else ''} and its dependencies "
+         "(the first run takes a few minutes) ...")
     subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q",
                     "-e", target], cwd=ROOT, check=True)
     stamp.write_text(digest)
@@ -82,6 +83,7 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    """Dispatch to a sub-command; returns the exit code."""
     commands = {"lab": lab, "test": test}
     if not argv or argv[0] not in commands:
         print(__doc__)

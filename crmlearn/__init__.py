@@ -10,9 +10,10 @@ The package holds every computation the lessons use, so notebooks stay short:
 - :mod:`crmlearn.plots`, :mod:`crmlearn.widgets`: figures and live what-if tools.
 """
 
+from ._about import versions
 from .errors import CRMDataError
 from .summary import customer_summary
 
 __version__ = "0.1.0"
 
-__all__ = ["CRMDataError", "customer_summary", "__version__"]
+__all__ = ["CRMDataError", "customer_summary", "versions", "__version__"]

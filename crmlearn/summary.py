@@ -83,6 +83,7 @@ def customer_summary(
     customer_id
     1                      2          1      2.0  4.0     80.0            50.0
     2                      1          0      0.0  2.7     40.0             0.0
+
     """
     if time_unit not in _UNITS:
         raise CRMDataError(

@@ -11,7 +11,7 @@ table with parsed types, or raise.
 >>> validate_transactions(bad)
 Traceback (most recent call last):
 ...
-crmlearn.errors.CRMDataError: transactions: column 'date' has 1 value that is not a date (row 1: '2024-13-01'); write dates as YYYY-MM-DD or pass date_format= to read_transactions
+crmlearn.errors.CRMDataError: transactions: column 'date' has 1 value that is not a date (row 1: ...
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class RowLabels:
         self._offset = line_offset
 
     def __call__(self, mask: np.ndarray, values: pd.Series | None = None, limit: int = 5) -> str:
+        """Describe the rows where ``mask`` is true, with their values if few."""
         positions = np.flatnonzero(np.asarray(mask))
         if self._offset is not None:
             labels = [int(p) + self._offset for p in positions]
@@ -100,7 +101,8 @@ def _check_kind(df: pd.DataFrame, spec: Table, column: str, rows: RowLabels) -> 
         bad = num.isna() & col.notna()
         if bad.any():
             raise CRMDataError(
-                f"{name}: column {column!r} has {_values(int(bad.sum()), 'that is not a number', 'that are not numbers')} "
+                f"{name}: column {column!r} has "
+                f"{_values(int(bad.sum()), 'that is not a number', 'that are not numbers')} "
                 f"({rows(bad.to_numpy(), col)}); expected {kind} values in {spec[column].unit}"
             )
         if kind == "int":
@@ -157,6 +159,7 @@ def validate_table(
     CRMDataError
         Missing column, wrong type, missing value in a column that may not be
         empty, or a duplicate key, with the offending rows named.
+
     """
     if not isinstance(df, pd.DataFrame):
         raise CRMDataError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
@@ -186,9 +189,10 @@ def validate_table(
     if spec.key and spec.key in df.columns and not _strictly_increasing(out[spec.key]):
         dup = out[spec.key].duplicated(keep=False)
         if dup.any():
+            n_dup = int(out[spec.key][dup].nunique())
             raise CRMDataError(
                 f"{name}: column {spec.key!r} must be unique, but "
-                f"{_values(int(out[spec.key][dup].nunique()), 'occurs more than once', 'occur more than once')} "
+                f"{_values(n_dup, 'occurs more than once', 'occur more than once')} "
                 f"({rows(dup.to_numpy(), out[spec.key])})"
             )
     return out
@@ -219,6 +223,7 @@ def validate_transactions(
         A copy with parsed dates and numeric amounts, and a categorical ``kind``
         column (``'purchase'`` or ``'return'``; all ``'purchase'`` where the
         input had none).
+
     """
     name = "transactions"
     required = ["customer_id", "date", "amount"]

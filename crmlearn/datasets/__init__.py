@@ -3,7 +3,8 @@
 - :func:`generate` simulates a firm (``"retail"``, ``"subscription"``, ``"b2b"``)
   of any size from a seed, following the documented process in
   :mod:`crmlearn.datasets._generator`.
-- :func:`load` reads the fixed classroom samples shipped in ``datasets/``.
+- :func:`load` reads the fixed classroom samples shipped in ``datasets/``;
+  :func:`open_world` loads one or, given a size or seed, generates one.
 - :func:`read_transactions` reads and validates a learner's own CSV export.
 - :func:`data_dictionary` lists every column with its unit and meaning.
 """
@@ -13,7 +14,15 @@ try:  # TEMP-WHILE-GENERATOR-IS-WRITTEN
 except ModuleNotFoundError:  # TEMP-WHILE-GENERATOR-IS-WRITTEN
     pass
 from ._io import ReadReport, read_transactions
-from ._shipped import CLASSROOM, SCENARIOS, data_dictionary, data_dir, load, verify_manifest
+from ._shipped import (
+    CLASSROOM,
+    SCENARIOS,
+    data_dictionary,
+    data_dir,
+    load,
+    open_world,
+    verify_manifest,
+)
 from ._world import Truth, World
 
 __all__ = [
@@ -26,6 +35,7 @@ __all__ = [
     "data_dir",
     "generate",
     "load",
+    "open_world",
     "read_transactions",
     "verify_manifest",
 ]

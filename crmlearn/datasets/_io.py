@@ -172,6 +172,7 @@ def read_transactions(
         unparseable date or amount, missing customer id, zero amount, negative
         amount (unless ``returns="negative"``), duplicate transaction id,
         dates after ``observation_end``.
+
     """
     if returns not in ("error", "negative"):
         raise CRMDataError(f"returns must be 'error' or 'negative', got {returns!r}")
@@ -207,7 +208,8 @@ def read_transactions(
 
     if decimal is None:
         amounts = df["amount"].dropna().str.strip()
-        decimal = "," if len(amounts) and amounts.str.match(_GERMAN_NUMBER).all() and amounts.str.contains(",").any() else "."
+        german = len(amounts) and amounts.str.match(_GERMAN_NUMBER).all()
+        decimal = "," if german and amounts.str.contains(",").any() else "."
     df["amount"] = _to_number(df["amount"], decimal, "amount", rows)
     fmt = date_format or _pick_date_format(df["date"], date, rows)
     parsed = pd.to_datetime(df["date"], format=fmt, errors="coerce")

@@ -20,6 +20,7 @@ __all__ = [
     "canonical",
     "write_world",
     "load",
+    "open_world",
     "manifest_lines",
     "verify_manifest",
     "data_dictionary",
@@ -143,6 +144,7 @@ def load(scenario: str) -> World:
     >>> world = load("retail")
     >>> world.firm
     'Gipfelglück Outdoor GmbH'
+
     """
     if scenario not in SCENARIOS:
         raise CRMDataError(
@@ -175,7 +177,9 @@ def _sha256(path: Path) -> str:
 def manifest_lines(root: Path) -> list[str]:
     """``sha256  relative/path`` lines for every shipped data file under ``root``."""
     files = sorted(
-        p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST and p.suffix in {".csv", ".json", ".md"}
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.name != MANIFEST and p.suffix in {".csv", ".json", ".md"}
     )
     return [f"{_sha256(p)}  {p.relative_to(root).as_posix()}" for p in files]
 
@@ -226,3 +230,25 @@ def data_dictionary() -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def open_world(scenario: str, n_customers: int | None = None, seed: int | None = None) -> World:
+    """Return the classroom sample, or a freshly generated world if a size or seed is given.
+
+    Lessons call this with their parameters, so the same notebook runs on the
+    shipped sample by default and on any simulated firm when a learner (or
+    papermill) sets ``n_customers`` or ``seed``.
+
+    >>> open_world("b2b").firm
+    'Bürobedarf Nord GmbH'
+    """
+    if n_customers is None and seed is None:
+        return load(scenario)
+    from ._generator import generate
+
+    defaults = CLASSROOM.get(scenario, {})
+    return generate(
+        scenario,
+        n_customers=n_customers if n_customers is not None else defaults.get("n_customers"),
+        seed=seed if seed is not None else defaults.get("seed", 2024),
+    )

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from . import generate
 from ._shipped import CLASSROOM, MANIFEST, data_dictionary, manifest_lines, write_world
 
@@ -40,12 +42,34 @@ def _markdown(dd) -> str:
     return "".join(parts)
 
 
+def _write_german_example(folder: Path) -> None:
+    """Write a small shop export in German CSV format, for the read_transactions examples.
+
+    Semicolon separator, decimal comma, dates as 31.12.2024, German column
+    names, returns as negative amounts: the way many German systems export.
+    """
+    world = generate("retail", n_customers=60, seed=7, progress=False)
+    tx = world.transactions
+    export = pd.DataFrame({
+        "Belegnummer": tx["transaction_id"],
+        "Kundennummer": tx["customer_id"] + 100000,
+        "Datum": tx["date"].dt.strftime("%d.%m.%Y"),
+        "Umsatz": tx["amount"].map(lambda a: f"{a:.2f}".replace(".", ",")),
+        "Kanal": tx["channel"].map({"online": "Onlineshop", "store": "Filiale", "phone": "Telefon"}),
+    })
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kassenexport_gipfelglueck.csv").write_bytes(
+        export.to_csv(sep=";", index=False, lineterminator="\n").encode("utf-8")
+    )
+
+
 def build(out: Path) -> list[str]:
     """Generate every classroom sample into ``out`` and return the manifest lines."""
     out.mkdir(parents=True, exist_ok=True)
     for scenario, kwargs in CLASSROOM.items():
         world = generate(scenario, **kwargs, progress=False)
         write_world(world, out / scenario)
+    _write_german_example(out / "examples")
     dd = data_dictionary()
     dd.to_csv(out / "data_dictionary.csv", index=False, lineterminator="\n")
     (out / "DATA_DICTIONARY.md").write_text(_markdown(dd), "utf-8")
@@ -55,6 +79,7 @@ def build(out: Path) -> list[str]:
 
 
 def main(argv=None) -> int:
+    """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "datasets")
     parser.add_argument("--check", action="store_true",

@@ -3,9 +3,37 @@
 Each plot function takes the *result* of a metric or a fitted model (it never
 computes metrics itself), accepts ``ax=None`` and ``**kwargs``, and returns the
 Axes. Nothing here changes global settings unless you call :func:`use_theme`
-or :func:`presentation_mode`.
+or :func:`presentation_mode`. The wording of titles and labels sits in a
+``TEXT`` dictionary at the top of each plot module, ready for translation.
 """
 
 from ._theme import CLASS_COLOURS, PALETTE, new_axes, presentation_mode, use_theme
+from .explore import plot_monthly_revenue, plot_purchase_counts
+from .value import (
+    plot_abc,
+    plot_clv_curve,
+    plot_cohort_retention,
+    plot_lorenz,
+    plot_margin_waterfall,
+    plot_nps,
+    plot_rfm_heatmap,
+    plot_value_categories,
+)
 
-__all__ = ["CLASS_COLOURS", "PALETTE", "new_axes", "presentation_mode", "use_theme"]
+__all__ = [
+    "CLASS_COLOURS",
+    "PALETTE",
+    "new_axes",
+    "plot_abc",
+    "plot_clv_curve",
+    "plot_cohort_retention",
+    "plot_lorenz",
+    "plot_margin_waterfall",
+    "plot_monthly_revenue",
+    "plot_nps",
+    "plot_purchase_counts",
+    "plot_rfm_heatmap",
+    "plot_value_categories",
+    "presentation_mode",
+    "use_theme",
+]

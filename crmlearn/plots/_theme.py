@@ -36,6 +36,7 @@ def use_theme(scale: float = 1.0) -> None:
     ----------
     scale : float
         Font scale; 1.0 for a laptop screen, about 1.6 for a projector.
+
     """
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
