@@ -9,6 +9,12 @@ or :func:`presentation_mode`. The wording of titles and labels sits in a
 
 from ._theme import CLASS_COLOURS, PALETTE, new_axes, presentation_mode, use_theme
 from .explore import plot_monthly_revenue, plot_purchase_counts
+from .models import (
+    plot_calibration_holdout,
+    plot_frequency_recency_matrix,
+    plot_prob_alive_matrix,
+    plot_survival,
+)
 from .value import (
     plot_abc,
     plot_clv_curve,
@@ -25,6 +31,10 @@ __all__ = [
     "PALETTE",
     "new_axes",
     "plot_abc",
+    "plot_calibration_holdout",
+    "plot_frequency_recency_matrix",
+    "plot_prob_alive_matrix",
+    "plot_survival",
     "plot_clv_curve",
     "plot_cohort_retention",
     "plot_lorenz",
