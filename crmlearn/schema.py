@@ -230,6 +230,8 @@ TOUCHPOINT_RECORDS = Table(
         _c("source", "str", "-", "System the record comes from (e.g. webshop, loyalty_card)."),
         _c("first_name", "str", "-", "First name as typed at the touchpoint.", nullable=True),
         _c("last_name", "str", "-", "Last name as typed at the touchpoint."),
+        _c("company", "str", "-", "Company name as typed at the touchpoint (B2B only).",
+           required=False, nullable=True),
         _c("email", "str", "-", "E-mail as given at the touchpoint.", nullable=True),
         _c("phone", "str", "-", "Phone number as given at the touchpoint.", nullable=True),
         _c("postcode", "str", "-", "Postcode as given.", nullable=True),

@@ -77,12 +77,10 @@ def _set_tagged_cell(nb, tag: str, source: str, at_end: bool) -> bool:
             cell.source = source
             return True
     cell = nbformat.v4.new_markdown_cell(source, metadata={"tags": [tag]})
-    cell.pop("id", None)
     if at_end:
         nb.cells.append(cell)
     else:
         nb.cells.insert(1, cell)
-    nbformat.validator.normalize(nb)
     return True
 
 

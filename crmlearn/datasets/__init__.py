@@ -9,10 +9,7 @@
 - :func:`data_dictionary` lists every column with its unit and meaning.
 """
 
-try:  # TEMP-WHILE-GENERATOR-IS-WRITTEN
-    from ._generator import generate
-except ModuleNotFoundError:  # TEMP-WHILE-GENERATOR-IS-WRITTEN
-    pass
+from ._generator import generate
 from ._io import ReadReport, read_transactions
 from ._shipped import (
     CLASSROOM,

@@ -36,6 +36,8 @@ CLASSROOM = {
 MANIFEST = "MANIFEST.sha256"
 
 _PKG = Path(__file__).resolve().parents[1]
+# Text columns use pandas' default string dtype: "str" from pandas 3 on, object before.
+_STR = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 
 def data_dir() -> Path:
@@ -57,8 +59,8 @@ def canonical(df: pd.DataFrame, spec: Table) -> pd.DataFrame:
     """Return ``df`` with the schema's column order and canonical dtypes.
 
     ``int`` -> int64 (Int64 when the column may be empty), ``float`` -> float64,
-    ``date`` -> datetime64[ns], ``bool`` -> bool, ``str`` -> object holding str
-    (missing as NaN). Generated and loaded tables go through this, so both
+    ``date`` -> datetime64[ns], ``bool`` -> bool, ``str`` -> pandas' default
+    string dtype (missing as NaN). Generated and loaded tables go through this, so both
     compare equal.
     """
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
@@ -74,7 +76,7 @@ def canonical(df: pd.DataFrame, spec: Table) -> pd.DataFrame:
         elif col.kind == "bool":
             values = values.astype(bool)
         else:
-            values = values.astype(object).where(values.notna(), np.nan)
+            values = values.astype(object).where(values.notna(), np.nan).astype(_STR)
         out[col.name] = values
     return out
 

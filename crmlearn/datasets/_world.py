@@ -24,6 +24,7 @@ class Truth:
         purchase and dropout parameters, dropout date, wallet size, ...
     record_links : pandas.DataFrame
         The true customer behind each touchpoint record (``schema.TRUTH_RECORD_LINKS``).
+
     """
 
     params: dict

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import StrMethodFormatter
 
 from ._theme import PALETTE, new_axes
 
@@ -30,6 +31,7 @@ def plot_monthly_revenue(monthly: pd.DataFrame, ax=None, **kwargs):
     if monthly.shape[1] > 1:
         ax.legend(loc="upper left", ncols=min(4, monthly.shape[1]))
     ax.margins(x=0)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     return ax
 
 
