@@ -231,13 +231,15 @@ def validate_transactions(
     rows = RowLabels(df, line_offset)
     amount = out[TRANSACTIONS["amount"].name]
     if "kind" in out.columns:
-        kind = pd.Categorical(out["kind"], categories=_KINDS)
-        unknown = kind.isna()
+        codes, labels = pd.factorize(out["kind"])
+        known = np.isin(np.asarray(labels, dtype=object), _KINDS)
+        unknown = (codes < 0) | ~known[np.maximum(codes, 0)]
         if unknown.any():
             raise CRMDataError(
                 f"{name}: column 'kind' must be 'purchase' or 'return'; "
                 f"{rows(unknown, out['kind'])}"
             )
+        kind = pd.Categorical(out["kind"], categories=_KINDS)
         is_return = kind.codes == 1
     else:
         kind = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=_KINDS)
