@@ -3,6 +3,7 @@
 
     python3 workbook.py lab     # open the workbook in JupyterLab (localhost, with a token)
     python3 workbook.py test    # run the whole test suite
+    python3 workbook.py app     # the what-if dashboard without code (Voila, localhost)
 
 Both commands use the active virtual environment or conda environment if
 there is one; otherwise they create ``.venv/`` in this folder and install
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+APP_NOTEBOOK = "notebooks/whatif_app.ipynb"
 
 
 def _say(msg: str) -> None:
@@ -53,6 +56,11 @@ def install(py: Path, extras: str) -> None:
     stamp = stamp_dir / f".crmlearn-installed-{extras or 'base'}"
     if stamp.exists() and stamp.read_text().strip() == digest:
         return
+    if not extras:  # the test extras include everything the base install has
+        test_stamp = stamp_dir / ".crmlearn-installed-test"
+        test_digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + b"test").hexdigest()[:16]
+        if test_stamp.exists() and test_stamp.read_text().strip() == test_digest:
+            return
     target = f".[{extras}]" if extras else "."
     _say(f"installing crmlearn{f'[{extras}]' if extras else ''} and its dependencies "
          "(the first run takes a few minutes) ...")
@@ -73,10 +81,47 @@ def lab(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def app(args: list[str]) -> int:
+    """Serve the what-if dashboard with Voila: widgets only, no code, on localhost."""
+    py = python()
+    install(py, "")
+    cmd = [str(py), "-m", "voila", str(ROOT / APP_NOTEBOOK), "--Voila.ip=127.0.0.1",
+           "--VoilaExecutor.timeout=60", "--VoilaExecutor.interrupt_on_timeout=True", *args]
+    _say("starting the what-if app on 127.0.0.1 (stop it with Ctrl+C) ...")
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium/Chrome for the browser tests, or None."""
+    env = os.environ.get("CRMLEARN_CHROMIUM")
+    if env:
+        return env
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def ensure_browser() -> None:
+    """Install Debian's Chromium for the browser tests if missing and we may (root + apt)."""
+    if find_chromium():
+        return
+    if os.name == "posix" and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing Chromium for the browser tests (apt-get) ...")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    else:
+        _say("no Chromium found: the browser tests will be skipped (install chromium, or set "
+             "CRMLEARN_CHROMIUM to a Chrome/Chromium binary, to run them)")
+
+
 def test(args: list[str]) -> int:
     """Install the test extras and run pytest over the package, tests and notebooks."""
     py = python()
     install(py, "test")
+    ensure_browser()
     cmd = [str(py), "-m", "pytest", *args]
     _say("running: pytest " + " ".join(args))
     return subprocess.call(cmd, cwd=ROOT)
@@ -84,7 +129,7 @@ def test(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch to a sub-command; returns the exit code."""
-    commands = {"lab": lab, "test": test}
+    commands = {"lab": lab, "test": test, "app": app}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

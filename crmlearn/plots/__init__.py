@@ -8,6 +8,7 @@ or :func:`presentation_mode`. The wording of titles and labels sits in a
 """
 
 from ._theme import CLASS_COLOURS, PALETTE, new_axes, presentation_mode, use_theme
+from .crm import plot_claim_sweep, plot_qci_funnel, plot_readiness, plot_strategy_comparison
 from .explore import plot_monthly_revenue, plot_purchase_counts
 from .models import (
     plot_calibration_holdout,
@@ -32,6 +33,7 @@ __all__ = [
     "new_axes",
     "plot_abc",
     "plot_calibration_holdout",
+    "plot_claim_sweep",
     "plot_frequency_recency_matrix",
     "plot_prob_alive_matrix",
     "plot_survival",
@@ -42,7 +44,10 @@ __all__ = [
     "plot_monthly_revenue",
     "plot_nps",
     "plot_purchase_counts",
+    "plot_qci_funnel",
+    "plot_readiness",
     "plot_rfm_heatmap",
+    "plot_strategy_comparison",
     "plot_value_categories",
     "presentation_mode",
     "use_theme",
