@@ -10,6 +10,8 @@ or :func:`presentation_mode`. The wording of titles and labels sits in a
 from ._theme import CLASS_COLOURS, PALETTE, new_axes, presentation_mode, use_theme
 from .crm import plot_claim_sweep, plot_qci_funnel, plot_readiness, plot_strategy_comparison
 from .explore import plot_monthly_revenue, plot_purchase_counts
+from .identify import plot_recognition, plot_tradeoff
+from .knowledge import plot_rules, plot_timing
 from .models import (
     plot_calibration_holdout,
     plot_frequency_recency_matrix,
@@ -34,20 +36,24 @@ __all__ = [
     "plot_abc",
     "plot_calibration_holdout",
     "plot_claim_sweep",
-    "plot_frequency_recency_matrix",
-    "plot_prob_alive_matrix",
-    "plot_survival",
     "plot_clv_curve",
     "plot_cohort_retention",
+    "plot_frequency_recency_matrix",
     "plot_lorenz",
     "plot_margin_waterfall",
     "plot_monthly_revenue",
     "plot_nps",
+    "plot_prob_alive_matrix",
     "plot_purchase_counts",
     "plot_qci_funnel",
     "plot_readiness",
+    "plot_recognition",
     "plot_rfm_heatmap",
+    "plot_rules",
     "plot_strategy_comparison",
+    "plot_survival",
+    "plot_timing",
+    "plot_tradeoff",
     "plot_value_categories",
     "presentation_mode",
     "use_theme",
