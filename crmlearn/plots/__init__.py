@@ -11,6 +11,7 @@ from ._theme import CLASS_COLOURS, PALETTE, new_axes, presentation_mode, use_the
 from .crm import plot_claim_sweep, plot_qci_funnel, plot_readiness, plot_strategy_comparison
 from .explore import plot_monthly_revenue, plot_purchase_counts
 from .identify import plot_recognition, plot_tradeoff
+from .interact import plot_contact_timeline, plot_uplift
 from .knowledge import plot_rules, plot_timing
 from .models import (
     plot_calibration_holdout,
@@ -18,6 +19,7 @@ from .models import (
     plot_prob_alive_matrix,
     plot_survival,
 )
+from .segment import plot_lifecycle, plot_segment_profiles, plot_tiers
 from .value import (
     plot_abc,
     plot_clv_curve,
@@ -38,7 +40,9 @@ __all__ = [
     "plot_claim_sweep",
     "plot_clv_curve",
     "plot_cohort_retention",
+    "plot_contact_timeline",
     "plot_frequency_recency_matrix",
+    "plot_lifecycle",
     "plot_lorenz",
     "plot_margin_waterfall",
     "plot_monthly_revenue",
@@ -50,10 +54,13 @@ __all__ = [
     "plot_recognition",
     "plot_rfm_heatmap",
     "plot_rules",
+    "plot_segment_profiles",
     "plot_strategy_comparison",
     "plot_survival",
+    "plot_tiers",
     "plot_timing",
     "plot_tradeoff",
+    "plot_uplift",
     "plot_value_categories",
     "presentation_mode",
     "use_theme",
