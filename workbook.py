@@ -4,6 +4,8 @@
     python3 workbook.py lab     # open the workbook in JupyterLab (localhost, with a token)
     python3 workbook.py test    # run the whole test suite
     python3 workbook.py app     # the what-if dashboard without code (Voila, localhost)
+    python3 workbook.py slides notebooks/05_customer_lifetime_value.ipynb
+                                # a reveal.js slide deck (HTML) in output/slides/
 
 Both commands use the active virtual environment or conda environment if
 there is one; otherwise they create ``.venv/`` in this folder and install
@@ -91,6 +93,22 @@ def app(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def slides(args: list[str]) -> int:
+    """Write reveal.js slide decks (HTML with the stored outputs) to output/slides/."""
+    if not args:
+        _say("name one or more lesson notebooks, e.g. notebooks/05_customer_lifetime_value.ipynb")
+        return 2
+    py = python()
+    install(py, "")
+    out = ROOT / "output" / "slides"
+    cmd = [str(py), "-m", "nbconvert", "--to", "slides", f"--output-dir={out}",
+           "--SlidesExporter.reveal_scroll=True", *args]
+    code = subprocess.call(cmd, cwd=ROOT)
+    if code == 0:
+        _say(f"slides written to {out.relative_to(ROOT)}/ (open the .slides.html file in a browser)")
+    return code
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium/Chrome for the browser tests, or None."""
     env = os.environ.get("CRMLEARN_CHROMIUM")
@@ -129,7 +147,7 @@ def test(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch to a sub-command; returns the exit code."""
-    commands = {"lab": lab, "test": test, "app": app}
+    commands = {"lab": lab, "test": test, "app": app, "slides": slides}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

@@ -9,7 +9,8 @@ would), with a per-cell timeout, then strips what would make diffs noisy or
 leak the machine: execution timestamps, widget state, absolute paths.
 ``nav`` writes the previous/next links at the end of every lesson, the lesson
 list in ``notebooks/00_start_here.ipynb`` and the table in README.md, all from
-the file names and first headings. Both are idempotent.
+the file names and first headings, and sets each cell's slideshow role (every
+``##`` section becomes a slide; see :func:`slide_type`). Both are idempotent.
 """
 
 from __future__ import annotations
@@ -84,6 +85,35 @@ def _set_tagged_cell(nb, tag: str, source: str, at_end: bool) -> bool:
     return True
 
 
+def slide_type(cell) -> str:
+    """Slide role of a cell for RISE / ``nbconvert --to slides``.
+
+    Title and ``##`` headings open a slide; the parameters cell, the
+    navigation/index cells and the closing versions cell are skipped; every
+    other cell continues the current slide.
+    """
+    tags = cell.get("metadata", {}).get("tags", [])
+    if {"parameters", NAV_TAG, INDEX_TAG} & set(tags):
+        return "skip"
+    src = cell.source.lstrip()
+    if cell.cell_type == "code" and src.startswith("crmlearn.versions()"):
+        return "skip"
+    if cell.cell_type == "markdown" and (src.startswith("# ") or src.startswith("## ")):
+        return "slide"
+    return "-"
+
+
+def set_slides(nb) -> bool:
+    """Give every cell its slideshow metadata; return True if anything changed."""
+    changed = False
+    for cell in nb.cells:
+        want = slide_type(cell)
+        if cell.metadata.get("slideshow", {}).get("slide_type") != want:
+            cell.metadata["slideshow"] = {"slide_type": want}
+            changed = True
+    return changed
+
+
 def _write(nb, path: Path) -> None:
     text = nbformat.writes(nb) + "\n"
     if not path.exists() or path.read_text("utf-8") != text:
@@ -103,6 +133,7 @@ def nav(write: bool = True) -> list[str]:
             dirty |= _set_tagged_cell(nb, NAV_TAG, _nav_markdown(prev, nxt), at_end=True)
         if path.name.startswith("00_"):
             dirty |= _set_tagged_cell(nb, INDEX_TAG, _index_markdown(paths), at_end=False)
+        dirty |= set_slides(nb)
         if dirty:
             changed.append(path.name)
             if write:
