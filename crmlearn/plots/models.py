@@ -32,7 +32,7 @@ TEXT = {
     "alive_colorbar": "P(alive)",
     "fr_title": "Expected purchases in the next {t:g} time units",
     "fr_colorbar": "Expected purchases",
-    "matrix_x": "Recency: time of the last purchase (customer age {T:g})",
+    "matrix_x": "Recency: time of the last purchase (customer age {T:.0f})",
     "matrix_y": "Frequency: repeat purchases",
     "survival_title": "Share of the cohort still active",
     "survival_x": "Period",

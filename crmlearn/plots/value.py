@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..errors import CRMDataError
 from ._theme import CLASS_COLOURS, PALETTE, new_axes
@@ -360,6 +360,16 @@ def plot_rfm_heatmap(scores, value=None, ax=None, **kwargs):
     return ax
 
 
+def _short_eur(value: float) -> str:
+    """Compact amount for labels: 950, 12.3k, 5.41M."""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:,.2f}M"
+    if size >= 1e4:
+        return f"{value / 1e3:,.1f}k"
+    return f"{value:,.0f}"
+
+
 def plot_margin_waterfall(margins, ax=None, **kwargs):
     """Draw a waterfall from revenue down to contribution margin III.
 
@@ -415,8 +425,7 @@ def plot_margin_waterfall(margins, ax=None, **kwargs):
     pos = np.arange(len(_STAGES))
     bar_kw = {"color": colours, "edgecolor": "white"} | kwargs
     bars = ax.bar(pos, heights, bottom=bottoms, **bar_kw)
-    big = float(np.abs(totals[names]).max()) >= 10_000
-    labels = [f"{totals[n] / 1000:,.1f}k" if big else f"{totals[n]:,.0f}" for n in names]
+    labels = [_short_eur(float(totals[n])) for n in names]
     ax.bar_label(bars, labels=labels, padding=2, fontsize="small", color="0.2")
     for i in range(len(_STAGES) - 1):
         top = bottoms[i] + heights[i] if _STAGES[i + 1][1] == "minus" else None
@@ -425,6 +434,7 @@ def plot_margin_waterfall(margins, ax=None, **kwargs):
     ax.axhline(0, color="0.3", linewidth=0.8)
     ax.margins(y=0.1)
     ax.set_xticks(pos, [TEXT[n] for n in names], rotation=35, ha="right")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _short_eur(v)))
     ax.set_title(TEXT["waterfall_title"])
     ax.set_ylabel(TEXT["waterfall_y"])
     return ax
