@@ -6,7 +6,7 @@ from .conftest import ARTIFACTS, Server
 
 LESSON = "notebooks/05_customer_lifetime_value.ipynb"
 HEADLINE = ".crmlearn-headline"
-FIGURE = ".crmlearn-figure img"
+FIGURE = "img.crmlearn-figure"
 
 
 def move_first_slider_and_check(page, scope=""):
