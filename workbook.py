@@ -76,7 +76,9 @@ def lab(args: list[str]) -> int:
     py = python()
     install(py, "")
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
-    cmd = [str(py), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
+    root = [] if any(a.startswith("--ServerApp.root_dir") for a in args) else [
+        f"--ServerApp.root_dir={ROOT}"]
+    cmd = [str(py), "-m", "jupyterlab", *root,
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *args]
     _say("starting JupyterLab on 127.0.0.1 (stop it with Ctrl+C) ...")

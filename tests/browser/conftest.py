@@ -56,6 +56,14 @@ def jupyter_env(tmp_path):
     tracker = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # Never write the executed notebook back, and no news pop-ups over the page.
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab"
+    (settings / "docmanager-extension").mkdir()
+    (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"autosave": False}))
+    (settings / "apputils-extension").mkdir()
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env["JUPYTER_TOKEN"] = "crmlearn-test-" + os.urandom(8).hex()
     env["MPLBACKEND"] = "Agg"
     return env

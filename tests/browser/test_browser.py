@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import ARTIFACTS, Server
+import shutil
+
+from .conftest import ARTIFACTS, ROOT, Server
 
 LESSON = "notebooks/05_customer_lifetime_value.ipynb"
 HEADLINE = ".crmlearn-headline"
@@ -38,15 +40,33 @@ def assert_no_widget_errors(page):
     assert "Traceback" not in body
 
 
+def accept_kernel_dialog(page):
+    """JupyterLab may ask which kernel to start; take the preselected Python 3."""
+    dialog = page.locator(".jp-Dialog")
+    try:
+        dialog.wait_for(timeout=5_000)
+    except Exception:  # no dialog: the kernel started by itself
+        return
+    dialog.locator("button.jp-mod-accept").click()
+
+
 def test_lesson_widget_in_jupyterlab(browser_page, jupyter_env, tmp_path):
-    """JupyterLab from `workbook.py lab`: open the CLV lesson, run all, move a slider."""
-    server = Server(["lab"], jupyter_env, "/api/status?token={token}", tmp_path, "lab")
+    """JupyterLab from `workbook.py lab`: open the CLV lesson, run all, move a slider.
+
+    The server works on a copy of the notebooks, so running them in the browser
+    never changes the committed files.
+    """
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "notebooks", workspace / "notebooks")
+    server = Server(["lab", f"--ServerApp.root_dir={workspace}"], jupyter_env,
+                    "/api/status?token={token}", tmp_path, "lab")
     page = browser_page
     try:
         page.goto(f"{server.base}/lab/tree/{LESSON}?token={server.token}")
         page.locator(".jp-Notebook").first.wait_for()
-        page.locator(".jp-mod-idle, .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-            timeout=120_000)
+        accept_kernel_dialog(page)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+            state="attached", timeout=120_000)
         page.locator("div.lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator("li.lm-Menu-item", has_text="Run All Cells").first.click()
         page.locator(".crmlearn-widget .widget-slider").first.wait_for(timeout=180_000)
