@@ -155,7 +155,7 @@ class WhatIfWidget:
     #: every update and costs about half of the drawing time.
     MARGINS = {"left": 0.11, "right": 0.97, "bottom": 0.14, "top": 0.9, "wspace": 0.35}
 
-    def __init__(self, large=None, dpi=72):
+    def __init__(self, large=None, dpi=90):
         if large is None:
             large = float(mpl.rcParams["font.size"]) > 12.5
         self.large = bool(large)
@@ -196,6 +196,9 @@ class WhatIfWidget:
             self.figure.subplots_adjust(**self.MARGINS)
             FigureCanvasAgg(self.figure)
             self.axes = self._make_axes(self.figure)
+        # Show the PNG at its own pixel size (never blown up and blurred), but let it
+        # shrink on a narrow screen.
+        self.image.layout.width = f"{int(round(figsize[0] * self.dpi))}px"
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         title = w.HTML(f"<h3 style='margin: 0.2em 0'>{self.TITLE}</h3>") if self.TITLE else None
