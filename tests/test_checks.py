@@ -54,18 +54,18 @@ def right_answers(world, summary, export):
         "ex00.q5": export.amount.sum(),
         "ex00.q6": "b",
         "ex00.q7": "The transactions, because the customer table has no single returns.",
-        "ex01.q1": 1380.0,
-        "ex01.q2": value.retention_clv(80, 0.75, 0.08),
-        "ex01.q3": value.abc_classes(summary.net_revenue).loc[83],
-        "ex01.q4": value.top_share(summary.net_revenue, 0.2),
-        "ex01.q5": "b",
-        "ex01.q6": "A customers: they bring most of the revenue, so keeping them pays.",
+        "ex05.q1": 1380.0,
+        "ex05.q2": value.retention_clv(80, 0.75, 0.08),
+        "ex05.q3": value.abc_classes(summary.net_revenue).loc[83],
+        "ex05.q4": value.top_share(summary.net_revenue, 0.2),
+        "ex05.q5": "b",
+        "ex05.q6": "A customers: they bring most of the revenue, so keeping them pays.",
     }
 
 
 def test_every_task_is_covered():
-    ids = {t.id for ex in ("ex00", "ex01") for t in _registry.exercise_tasks(ex)}
-    assert ids == {f"ex00.q{i}" for i in range(1, 8)} | {f"ex01.q{i}" for i in range(1, 7)}
+    ids = {t.id for ex in ("ex00", "ex05") for t in _registry.exercise_tasks(ex)}
+    assert ids == {f"ex00.q{i}" for i in range(1, 8)} | {f"ex05.q{i}" for i in range(1, 7)}
 
 
 def test_right_answers_pass(world, summary, export):
@@ -79,10 +79,10 @@ def test_rounded_answers_pass(world, summary, export):
     right = right_answers(world, summary, export)
     assert evaluate("ex00.q3", round(right["ex00.q3"], 2)).status == "passed"
     assert evaluate("ex00.q5", round(right["ex00.q5"], 2)).status == "passed"
-    assert evaluate("ex01.q2", round(right["ex01.q2"], 2)).status == "passed"
-    assert evaluate("ex01.q4", round(right["ex01.q4"], 3)).status == "passed"
+    assert evaluate("ex05.q2", round(right["ex05.q2"], 2)).status == "passed"
+    assert evaluate("ex05.q4", round(right["ex05.q4"], 3)).status == "passed"
     assert evaluate("ex00.q1", np.int64(right["ex00.q1"])).status == "passed"
-    assert evaluate("ex01.q3", " " + right["ex01.q3"].lower()).status == "passed"
+    assert evaluate("ex05.q3", " " + right["ex05.q3"].lower()).status == "passed"
     assert evaluate("ex00.q6", "B)").status == "passed"
 
 
@@ -116,23 +116,23 @@ def _wrong(world, summary, export):
         ("ex00.q7", "", "at least"),
         ("ex00.q7", "transactions", "at least"),
         ("ex00.q7", 42, "in quotes"),
-        ("ex01.q1", 1500.0, "forgot to subtract the acquisition cost"),
-        ("ex01.q1", 780.0, "paid once"),
-        ("ex01.q1", True, "a number"),
-        ("ex01.q2", value.retention_clv(80, 0.75, 0.08, timing="start"), "start of each year"),
-        ("ex01.q2", 80 / (1 + 0.08 - 0.75), "first margin as certain"),
-        ("ex01.q2", 80 * 0.75 / (1 - 0.75), "forgot to discount"),
-        ("ex01.q3", value.abc_classes(s.revenue).loc[83], "gross revenue"),
-        ("ex01.q3", value.abc_classes(s.net_revenue, method="cumulative").loc[83], "cumulative"),
-        ("ex01.q3", "D", "answer with one of"),
-        ("ex01.q4", value.top_share(s.revenue, 0.2), "gross revenue"),
-        ("ex01.q4", 1 - value.top_share(s.net_revenue, 0.2), "other 80 %"),
-        ("ex01.q4", 100 * value.top_share(s.net_revenue, 0.2), "percentage"),
-        ("ex01.q4", 0.8, "rule of thumb"),
-        ("ex01.q5", "a", "rule of thumb"),
-        ("ex01.q5", "c", "diagonal"),
-        ("ex01.q5", "d", "not time"),
-        ("ex01.q6", "A", "at least"),
+        ("ex05.q1", 1500.0, "forgot to subtract the acquisition cost"),
+        ("ex05.q1", 780.0, "paid once"),
+        ("ex05.q1", True, "a number"),
+        ("ex05.q2", value.retention_clv(80, 0.75, 0.08, timing="start"), "start of each year"),
+        ("ex05.q2", 80 / (1 + 0.08 - 0.75), "first margin as certain"),
+        ("ex05.q2", 80 * 0.75 / (1 - 0.75), "forgot to discount"),
+        ("ex05.q3", value.abc_classes(s.revenue).loc[83], "gross revenue"),
+        ("ex05.q3", value.abc_classes(s.net_revenue, method="cumulative").loc[83], "cumulative"),
+        ("ex05.q3", "D", "answer with one of"),
+        ("ex05.q4", value.top_share(s.revenue, 0.2), "gross revenue"),
+        ("ex05.q4", 1 - value.top_share(s.net_revenue, 0.2), "other 80 %"),
+        ("ex05.q4", 100 * value.top_share(s.net_revenue, 0.2), "percentage"),
+        ("ex05.q4", 0.8, "rule of thumb"),
+        ("ex05.q5", "a", "rule of thumb"),
+        ("ex05.q5", "c", "diagonal"),
+        ("ex05.q5", "d", "not time"),
+        ("ex05.q6", "A", "at least"),
         ("ex00.q9", 1, "no task called"),
     ]
 
@@ -152,7 +152,7 @@ def test_wrong_answers_fail_with_hint(index, world, summary, export):
         assert hint in result.message, (task_id, result.message)
 
 
-@pytest.mark.parametrize("task_id", ["ex00.q3", "ex00.q5", "ex01.q2", "ex01.q4"])
+@pytest.mark.parametrize("task_id", ["ex00.q3", "ex00.q5", "ex05.q2", "ex05.q4"])
 @settings(max_examples=40, deadline=None)
 @given(offset=st.floats(min_value=0.02, max_value=1e4))
 def test_numbers_far_from_the_answer_fail(task_id, offset, world, summary, export):
@@ -173,7 +173,7 @@ def test_hints_never_reveal_the_answer(world, summary, export):
 
 
 def test_ellipsis_is_not_done():
-    for task_id in ("ex00.q1", "ex00.q7", "ex01.q5"):
+    for task_id in ("ex00.q1", "ex00.q7", "ex05.q5"):
         result = evaluate(task_id, ...)
         assert result.status == "not_done" and result.points == 0
         assert "not done yet" in result.message
@@ -184,7 +184,7 @@ def test_expected_answers_are_not_stored_in_plain_text(world, summary, export):
     right = right_answers(world, summary, export)
     source = "\n".join(p.read_text(encoding="utf-8")
                        for p in (ROOT / "crmlearn" / "checks").glob("*.py"))
-    for task_id in ("ex00.q2", "ex00.q3", "ex00.q5", "ex01.q2", "ex01.q4"):
+    for task_id in ("ex00.q2", "ex00.q3", "ex00.q5", "ex05.q2", "ex05.q4"):
         number = float(right[task_id])
         for shown in {f"{number:.2f}", f"{number:.0f}", f"{number:.3f}"}:
             if len(shown.replace(".", "")) >= 4:
@@ -193,20 +193,20 @@ def test_expected_answers_are_not_stored_in_plain_text(world, summary, export):
 
 
 def test_check_prints_records_and_summarises(capsys):
-    checks.check("ex01.q1", 1500)
-    checks.check("ex01.q1", 1380)
-    checks.check("ex01.q2", ...)
+    checks.check("ex05.q1", 1500)
+    checks.check("ex05.q1", 1380)
+    checks.check("ex05.q2", ...)
     out = capsys.readouterr().out
-    assert "ex01.q1 ✗ not yet right. Hint: you forgot to subtract" in out
-    assert "ex01.q1 ✓ correct (1/1 points)" in out
-    assert "ex01.q2 … not done yet" in out
+    assert "ex05.q1 ✗ not yet right. Hint: you forgot to subtract" in out
+    assert "ex05.q1 ✓ correct (1/1 points)" in out
+    assert "ex05.q2 … not done yet" in out
     table = checks.results()
-    assert list(table.task) == ["ex01.q1", "ex01.q2"]
+    assert list(table.task) == ["ex05.q1", "ex05.q2"]
     assert list(table.status) == ["passed", "not_done"]
     data = json.loads(checks.results_json())
     assert data[0]["answer"] == 1380 and data[1]["answer"] == {"__ellipsis__": True}
     checks.summary()
-    assert "ex01: 1 of 6 tasks passed, 5 not done yet; 1 of 9 points" in capsys.readouterr().out
+    assert "ex05: 1 of 6 tasks passed, 5 not done yet; 1 of 9 points" in capsys.readouterr().out
     checks.reset()
     assert checks.results().empty
     checks.summary()
@@ -225,7 +225,7 @@ def test_jsonable_roundtrip():
 
 
 def test_every_check_module_task_has_a_hint():
-    for ex in ("ex00", "ex01"):
+    for ex in ("ex00", "ex05"):
         for t in _registry.exercise_tasks(ex):
             assert t.hint and t.points >= 1
             expected = t.compute()

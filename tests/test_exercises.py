@@ -25,8 +25,13 @@ def _exercise(path: Path) -> str:
     return path.name.split("_")[0]
 
 
-def test_there_are_exercises():
-    assert [_exercise(p) for p in SOURCES] == ["ex00", "ex01"]
+def test_every_exercise_has_a_checks_module_and_tasks():
+    ids = [_exercise(p) for p in SOURCES]
+    assert ids[0] == "ex00"
+    modules = sorted(p.stem for p in (ROOT / "crmlearn" / "checks").glob("ex[0-9][0-9].py"))
+    assert modules == ids
+    for ex in ids:
+        assert 4 <= len(_registry.exercise_tasks(ex)) <= 8, ex
 
 
 def test_student_and_solution_versions_are_current():

@@ -1,8 +1,8 @@
 """Instant feedback for the exercise notebooks in ``exercises/``.
 
 >>> from crmlearn.checks import check
->>> check("ex01.q1", 1500)                          # doctest: +SKIP
-ex01.q1 ✗ not yet right. Hint: you forgot to subtract the acquisition cost
+>>> check("ex05.q1", 1500)                          # doctest: +SKIP
+ex05.q1 ✗ not yet right. Hint: you forgot to subtract the acquisition cost
 
 - :func:`check` compares an answer with a task, prints a pass/fail line with a
   targeted hint and records the result.

@@ -1,6 +1,6 @@
 """Task definitions and the comparison logic behind :func:`crmlearn.checks.check`.
 
-Each exercise module (``ex00.py``, ``ex01.py``, ...) registers its tasks with
+Each exercise module (``ex00.py``, ``ex05.py``, ...) registers its tasks with
 :func:`task`. A task is a function that *computes* the expected answer from the
 shipped classroom data (or from the numbers given in the task) together with
 the typical wrong answers and a hint for each. Nothing here stores a right
@@ -167,8 +167,16 @@ def _natural_key(task_id: str):
 
 
 def _load_exercises() -> None:
-    """Import every exercise module so that its tasks are registered."""
-    from . import ex00, ex01  # noqa: F401
+    """Import every exercise module (``exNN.py``) so that its tasks are registered."""
+    import importlib
+    import pkgutil
+    import re
+
+    from .. import checks
+
+    for module in pkgutil.iter_modules(checks.__path__):
+        if re.fullmatch(r"ex\d\d", module.name):
+            importlib.import_module(f"{checks.__name__}.{module.name}")
 
 
 def choice_hash(task_id: str, letter: str) -> str:

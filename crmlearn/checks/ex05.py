@@ -20,7 +20,7 @@ RETENTION = {"margin": 80.0, "retention": 0.75, "discount": 0.08}
 ABC_CUSTOMER = 83
 
 
-@task("ex01.q1", "number", points=1, atol=0.006,
+@task("ex05.q1", "number", points=1, atol=0.006,
       hint="CLV = yearly revenue x years - acquisition cost; the cost is paid once")
 def q1() -> Expected:
     """Task: the simple CLV for the numbers in SIMPLE."""
@@ -35,7 +35,7 @@ def q1() -> Expected:
     ])
 
 
-@task("ex01.q2", "number", points=2, atol=0.006,
+@task("ex05.q2", "number", points=2, atol=0.006,
       hint="use value.retention_clv with the margin, the retention rate and the discount rate "
            "as shares (75 % is 0.75), no horizon, margins paid at the end of each year")
 def q2() -> Expected:
@@ -55,7 +55,7 @@ def q2() -> Expected:
     ])
 
 
-@task("ex01.q3", "category", points=2, choices=("A", "B", "C"),
+@task("ex05.q3", "category", points=2, choices=("A", "B", "C"),
       hint="rank the customers by net revenue with value.abc_classes(..., method='rank') and "
            "look up the customer")
 def q3() -> Expected:
@@ -76,7 +76,7 @@ def q3() -> Expected:
     return Expected(right, [(wrong, hint) for wrong, hint in mistakes if wrong != right])
 
 
-@task("ex01.q4", "number", points=2, rtol=1e-4, atol=5e-4,
+@task("ex05.q4", "number", points=2, rtol=1e-4, atol=5e-4,
       hint="use value.top_share on the customers' net revenue with share=0.2")
 def q4() -> Expected:
     """Share of net revenue brought by the top 20 % of customers."""
@@ -94,25 +94,25 @@ def q4() -> Expected:
     ])
 
 
-_LORENZ_RIGHT = "2d42f1a804a695afc6994e9e8136ab186b9d31c1404a7424efb752807549e8e7"
+_LORENZ_RIGHT = "c27652148dcde180462b6f5c438472faa79e1239e097b15497fced10ea4d9a1e"
 _LORENZ_WRONG = {
-    "e4212d7b546d2b03e7d6f2a0c74293a01160a10627395c3fbaa62164dca1cc32":
+    "e637a689c238c3e5e1300d8e8779adef83d7cdc5f8b2c585c1a343e78571c8ef":
         "20/80 is a rule of thumb, not a definition: the curve shows what the data say",
-    "58b12045edeb82b2d5a42942068200363ae61c91919904d94159e63acfc2758e":
+    "d24686a79ec1e9ff842fc79c9456466d659a5b69b62fff8d50f988e49fcb532e":
         "on the diagonal every customer brings the same revenue: no concentration at all",
-    "d4b89688d3f7fa65521adc0ea3bbe00d7eb3eb4034105d057c41fa3f3c0f5804":
+    "368930e36fbbaade176f1bf6f1831c9f503a3e196479877e116b43e2f3c400f4":
         "the x axis is the share of customers (best first), not time",
 }
 
 
-@task("ex01.q5", "hashed_choice", points=1, choices=("a", "b", "c", "d"),
+@task("ex05.q5", "hashed_choice", points=1, choices=("a", "b", "c", "d"),
       hint="read the axes again: share of customers (best first) against share of revenue")
 def q5() -> Expected:
     """Task: read the Lorenz curve (hashed multiple choice)."""
     return Expected(_LORENZ_RIGHT, list(_LORENZ_WRONG.items()))
 
 
-@task("ex01.q6", "text", points=1, min_words=5)
+@task("ex05.q6", "text", points=1, min_words=5)
 def q6() -> Expected:
     """Decide and justify: retention budget for A or B customers (text, recorded)."""
     return Expected(None)
