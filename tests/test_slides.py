@@ -18,7 +18,14 @@ def test_every_section_is_a_slide(path):
     nb = nbformat.read(path, as_version=4)
     roles = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
     assert None not in roles, "run: python tools/nbtools.py nav"
-    headings = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(("# ", "## "))]
+    skipped = {nbtools.NAV_TAG, nbtools.INDEX_TAG}
+    headings = [
+        c
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        and c.source.startswith(("# ", "## "))
+        and not skipped & set(c.metadata.get("tags", []))
+    ]
     assert roles.count("slide") == len(headings)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert all(c.metadata["slideshow"]["slide_type"] == "skip" for c in params)
