@@ -181,8 +181,25 @@ def test_churn_retention_is_clipped_and_ranges_are_safe():
     # the axes follow the data again after a flat (all zero) picture
     cw.set(customers=0, new_customers_per_year=0)
     cw.reset()
-    profit_axes = cw.axes[2]
-    assert profit_axes.get_ylim()[1] > cw.result["cumulative_profit"].max() > 1000
+    low, high = cw.value_range("cumulative_profit")
+    assert low <= 0 and high >= cw.result["cumulative_profit"].max() > 1000
+    assert high < 2 * cw.result["cumulative_profit"].max()  # the scale follows the data
+
+
+def test_churn_tick_labels_follow_the_data_without_a_full_redraw():
+    cw = ChurnWhatIf(customers=5_000)
+    labels = [t.get_text() for t in cw._ticks["customers"]]
+    background = cw._bg
+    cw.set(customers=100_000)
+    new = [t.get_text() for t in cw._ticks["customers"]]
+    assert new != labels and new[-1].endswith("k")
+    assert cw._bg is background  # lines and labels only: the cached background was kept
+    low, high = cw.value_range("customers")
+    assert low == 0 and high >= 100_000
+    line = cw._lines["customers"][0]
+    assert 0 <= line.get_ydata().min() and line.get_ydata().max() <= 1
+    cw.set(years=10)
+    assert cw._bg is not background  # a new x axis needs a full redraw
 
 
 def test_budget_split_widget():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, MaxNLocator, NullFormatter, PercentFormatter
 
 from ..plots._theme import PALETTE
 from ..whatif import budget_split_table, customer_base_projection
-from ._base import WhatIfWidget, format_eur, format_number, nice_limit, slider
+from ._base import WhatIfWidget, format_eur, format_number, slider
 
 __all__ = ["ChurnWhatIf", "churn_whatif", "BudgetSplitWhatIf", "budget_split_whatif", "TEXT"]
 
@@ -53,16 +56,16 @@ TEXT = {
 
 
 class _Short(Formatter):
-    """Axis labels like 12k or 1.25M, with just enough decimals to tell ticks apart."""
+    """Axis labels like 12k or 1.25M, with just enough decimals to show every tick exactly."""
 
     def set_locs(self, locs):
         self._tick_values = list(locs)
         top = max((abs(v) for v in self._tick_values), default=0.0)
         self._scale, self._suffix = (1e6, "M") if top >= 1e6 else (
             (1e3, "k") if top >= 1e4 else (1.0, ""))
-        for decimals in range(4):
-            labels = {self._format(v, decimals) for v in self._tick_values}
-            if len(labels) == len(self._tick_values):
+        for decimals in range(4):  # as few decimals as show every tick exactly
+            scaled = [v / self._scale for v in self._tick_values]
+            if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in scaled):
                 break
         self._decimals = decimals
 
@@ -186,25 +189,68 @@ class ChurnWhatIf(WhatIfWidget):
         )
         return self._big_html(main, side, caption)
 
+    #: Tick positions of every panel on its fixed 0..1 scale (four equal steps).
+    GRID = np.linspace(0.0, 1.0, 5)
+
     def _setup(self, state):
-        """Create the six lines and the panel labels once; updates only move data."""
+        """Create the lines, the panel labels and the tick-label texts once.
+
+        Each panel draws on a fixed 0..1 scale with fixed grid lines; the data
+        are mapped onto it and only the five tick-label texts change. So a
+        new range of values (moving "customers" from 5,000 to 100,000, say)
+        does not invalidate the cached background: the update redraws lines
+        and labels only, about a fifth of a full redraw.
+        """
         self._lines = {}
+        self._ticks = {}
+        self._zero = {}
+        self._tick_range = {}
         titles = (("customers", "panel_customers"), ("revenue", "panel_revenue"),
                   ("cumulative_profit", "panel_profit"))
+        label_size = mpl.rcParams["ytick.labelsize"]
         for ax, (column, title) in zip(self.axes, titles, strict=True):
             ax.set_axis_on()
             ax.set_title(TEXT[title], fontsize="medium")
             if column == "revenue":  # one x label for three panels: text is slow to draw
                 ax.set_xlabel(TEXT["x"])
-            ax.yaxis.set_major_formatter(_Short())
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+            ax.set_ylim(-0.04, 1.04)
+            ax.set_yticks(self.GRID)
+            ax.yaxis.set_major_formatter(NullFormatter())
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
             ax.grid(True, alpha=0.3)
-            ax.axhline(0, color="0.3", linewidth=0.8)
+            self._zero[column] = ax.axhline(0, color="0.3", linewidth=0.8)
+            self._ticks[column] = [
+                ax.annotate("", xy=(0.0, y), xycoords="axes fraction", xytext=(-6, 0),
+                            textcoords="offset points", ha="right", va="center",
+                            fontsize=label_size) for y in self.GRID]
             base, = ax.plot([], [], color=PALETTE[7], marker="o", markersize=4)
             changed, = ax.plot([], [], color=PALETTE[0], marker="o", markersize=4)
             self._lines[column] = (base, changed)
         self._legend = None
+
+    @staticmethod
+    def tick_values(low, high, n_steps=4):
+        """Round tick values from ``low`` to ``high`` in ``n_steps`` equal steps.
+
+        The step is the smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k that
+        covers the range with the lowest tick a multiple of the step, so the
+        labels stay round; both ends are included.
+
+        >>> ChurnWhatIf.tick_values(0, 9_300).tolist()
+        [0.0, 2500.0, 5000.0, 7500.0, 10000.0]
+        >>> ChurnWhatIf.tick_values(-120, 800).tolist()
+        [-300.0, 0.0, 300.0, 600.0, 900.0]
+        """
+        span = high - low
+        if not span > 0:
+            span = max(abs(high), 1.0)
+        power = 10.0 ** math.floor(math.log10(span / n_steps))
+        for factor in (step * p for p in (power, 10 * power, 100 * power)
+                       for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)):
+            start = math.floor(low / factor + 1e-9) * factor
+            if start + n_steps * factor >= high * (1 - 1e-12) - 1e-12:
+                return start + factor * np.arange(n_steps + 1)
+        return np.linspace(low, high, n_steps + 1)  # pragma: no cover
 
     def _draw(self, result, state):
         if not hasattr(self, "_lines"):
@@ -221,15 +267,18 @@ class ChurnWhatIf(WhatIfWidget):
                 xs = x
             else:
                 yb, yc, xs = base[column].to_numpy(), changed[column].to_numpy(), x[1:]
-            line_b.set_data(xs, yb)
-            line_c.set_data(xs, yc)
-            # limits by hand: autoscaling turns itself off after one manual set_ylim
             low = min(0.0, float(yb.min()), float(yc.min()))
             high = max(0.0, float(yb.max()), float(yc.max()))
-            if high - low < 1e-9:
-                low, high = -1.0, 1.0
-            # snapped limits keep the cached background (ticks) valid for many updates
-            ax.set_ylim(nice_limit(low * 1.06), nice_limit(high * 1.06))
+            ticks = self.tick_values(low, high)
+            bottom, top = float(ticks[0]), float(ticks[-1])
+            self._tick_range[column] = (bottom, top)
+            line_b.set_data(xs, (yb - bottom) / (top - bottom))
+            line_c.set_data(xs, (yc - bottom) / (top - bottom))
+            self._zero[column].set_ydata([(0.0 - bottom) / (top - bottom)] * 2)
+            formatter = _Short()
+            formatter.set_locs(ticks)
+            for text, value in zip(self._ticks[column], ticks, strict=True):
+                text.set_text(formatter(value))
             ax.set_xlim(-0.3 if column == "customers" else 0.7, years + 0.3)
         labels = (TEXT["base"].format(retention=f"{state['retention']:.0f} %"),
                   TEXT["changed"].format(retention=f"{100 * self.changed_retention(state):.1f} %"))
@@ -237,10 +286,24 @@ class ChurnWhatIf(WhatIfWidget):
             self._legend = self.figure.legend(list(self._lines["customers"]), labels,
                                               loc="upper center", ncol=2, frameon=False)
             self._animated = [line for pair in self._lines.values() for line in pair]
+            self._animated += [*self._zero.values()]
+            self._animated += [text for texts in self._ticks.values() for text in texts]
             self._animated.append(self._legend)
         else:
             for text, label in zip(self._legend.get_texts(), labels, strict=True):
                 text.set_text(label)
+
+    def value_range(self, column):
+        """Return the lowest and highest tick value a panel shows now, in its unit.
+
+        ``column`` is ``"customers"``, ``"revenue"`` or ``"cumulative_profit"``.
+
+        >>> cw = ChurnWhatIf(customers=10_000)
+        >>> low, high = cw.value_range("customers")
+        >>> bool(low == 0 and high >= cw.result.customers.max())
+        True
+        """
+        return self._tick_range[column]
 
     def _draw_message(self, state):
         for ax in self.axes:

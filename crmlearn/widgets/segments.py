@@ -373,6 +373,7 @@ class RFMExplorer(WhatIfWidget):
             left.set_title("")
             self._hist = list(right.bar(centres, counts, width=0.42, color=colours))
             self._animated = self._hist
+            self._fresh_axes = True
             right.set_xticks(np.arange(1, bins + 1))
             right.set_xlabel(TEXT["rfm_hist_x"])
             right.set_ylabel(TEXT["rfm_hist_y"])
@@ -380,7 +381,13 @@ class RFMExplorer(WhatIfWidget):
         for bar, count, colour in zip(self._hist, counts, colours, strict=True):
             bar.set_height(count)
             bar.set_color(colour)
-        right.set_ylim(0, nice_limit(max(counts.max(), 1) * 1.08))
+        # keep the scale while the tallest bar fits and fills at least 45 % of it: a new
+        # scale means redrawing the ticks, which costs several times a normal update
+        needed = max(counts.max(), 1) * 1.08
+        top = right.get_ylim()[1]
+        if not (needed <= top and counts.max() >= 0.45 * top) or self._fresh_axes:
+            right.set_ylim(0, nice_limit(needed))
+        self._fresh_axes = False
         for ax in self.axes:
             ax.set_visible(True)
 
