@@ -9,7 +9,8 @@ would), with a per-cell timeout, then strips what would make diffs noisy or
 leak the machine: execution timestamps, widget state, absolute paths.
 ``nav`` writes the previous/next links at the end of every lesson, the lesson
 list in ``notebooks/00_start_here.ipynb`` and the table in README.md, all from
-the file names and first headings, and sets each cell's slideshow role (every
+the file names and first headings, each followed by a link to the German-English
+glossary ``notebooks/glossary.md``, and sets each cell's slideshow role (every
 ``##`` section becomes a slide; see :func:`slide_type`). Both are idempotent.
 """
 
@@ -28,6 +29,8 @@ INDEX_TAG = "lesson-index"
 README_BEGIN = "<!-- lessons:begin -->"
 README_END = "<!-- lessons:end -->"
 CELL_TIMEOUT = 180
+GLOSSARY = NOTEBOOKS / "glossary.md"
+GLOSSARY_LINE = "German key terms of all lessons, with English terms and meanings: [glossary]({path})."
 
 
 def lessons() -> list[Path]:
@@ -59,6 +62,7 @@ def _index_markdown(paths: list[Path]) -> str:
     lines = ["## Lessons", "", "| # | lesson |", "|---|---|"]
     for p in paths:
         lines.append(f"| {p.name[:2]} | [{title(p)}]({p.name}) |")
+    lines += ["", GLOSSARY_LINE.format(path=GLOSSARY.name)]
     return "\n".join(lines)
 
 
@@ -66,6 +70,7 @@ def _readme_table(paths: list[Path]) -> str:
     lines = ["| # | lesson |", "|---|---|"]
     for p in paths:
         lines.append(f"| {p.name[:2]} | [{title(p)}](notebooks/{p.name}) |")
+    lines += ["", GLOSSARY_LINE.format(path=f"notebooks/{GLOSSARY.name}")]
     return "\n".join(lines)
 
 
