@@ -483,8 +483,10 @@ def churn_benchmark(worlds, inactive_days=(180, 365), claimed: float = 0.10,
     claimed : float
         The claimed yearly churn (0.10).
     period_end : date-like, optional
-        Last day of the 12-month period; default each world's last
-        transaction date.
+        End of the 12-month period: customers whose last day falls before it
+        are lost. Default: the day after each world's ``observation_end``
+        (or after its last transaction), so a contract that ends on the
+        last day of the data counts as lost, as in lesson 12.
     include_truth : bool
         Add a row with the simulation's true dropout dates where available.
 
@@ -511,7 +513,12 @@ def churn_benchmark(worlds, inactive_days=(180, 365), claimed: float = 0.10,
     for name, w in items.items():
         tx = w.transactions
         buys = tx[tx["kind"] != "return"] if "kind" in tx.columns else tx[tx["amount"] > 0]
-        end = pd.Timestamp(period_end) if period_end is not None else pd.Timestamp(tx["date"].max())
+        if period_end is not None:
+            end = pd.Timestamp(period_end)
+        else:
+            last_day = getattr(w, "observation_end", None)
+            last_day = tx["date"].max() if last_day is None else last_day
+            end = pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
         customers = getattr(w, "customers", None)
         contracts = getattr(w, "contracts", None)
         has_contracts = (

@@ -995,7 +995,11 @@ def link(records: pd.DataFrame, customers: pd.DataFrame, threshold: float | None
         ``source``, ``customer_id`` (assigned customer, ``<NA>`` if none),
         ``score`` (score of the best candidate, NaN without candidates) and
         ``candidate_id`` (best candidate whatever its score, for
-        :func:`threshold_tradeoff`). ``attrs`` holds ``n_pairs``,
+        :func:`threshold_tradeoff`) and ``ties``: how many other candidates
+        share that best score (0 = a clear winner; ``<NA>`` without
+        candidates). A tie is broken by the lower ``customer_id``, which is
+        a guess: records with ``ties > 0`` deserve a human look before they
+        are merged. ``attrs`` holds ``n_pairs``,
         ``reduction_ratio``, ``threshold``, ``method`` and, for Fellegi-Sunter,
         the fitted ``model``.
 
@@ -1043,18 +1047,21 @@ def link(records: pd.DataFrame, customers: pd.DataFrame, threshold: float | None
             model.fit(features)
         score = model.match_probability(features)
         attrs["model"] = model
-    best = (pd.DataFrame({"record_id": pairs["left"].to_numpy(), "candidate_id": pairs["right"].to_numpy(),
-                          "score": score.to_numpy()})
-            .dropna(subset=["score"])
-            .sort_values(["record_id", "score", "candidate_id"], ascending=[True, False, True],
-                         kind="mergesort")
+    scored = (pd.DataFrame({"record_id": pairs["left"].to_numpy(), "candidate_id": pairs["right"].to_numpy(),
+                            "score": score.to_numpy()})
+              .dropna(subset=["score"]))
+    top = scored.groupby("record_id")["score"].transform("max")
+    ties = (scored["score"] >= top - 1e-12).groupby(scored["record_id"]).sum() - 1
+    best = (scored.sort_values(["record_id", "score", "candidate_id"], ascending=[True, False, True],
+                               kind="mergesort")
             .drop_duplicates("record_id"))
+    best["ties"] = best["record_id"].map(ties).astype("Int64")
     out = pd.DataFrame({"record_id": records["record_id"].to_numpy()})
     out["source"] = records["source"].to_numpy() if "source" in records.columns else "all"
     out = out.merge(best, on="record_id", how="left")
     out["candidate_id"] = out["candidate_id"].astype("Int64")
     out["customer_id"] = out["candidate_id"].where(out["score"] >= threshold).astype("Int64")
-    out = out[["record_id", "source", "customer_id", "score", "candidate_id"]]
+    out = out[["record_id", "source", "customer_id", "score", "candidate_id", "ties"]]
     out.attrs.update(attrs)
     return out
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st  # noqa: E402
 from crmlearn import claims  # noqa: E402
 from crmlearn.datasets import generate  # noqa: E402
 from crmlearn.errors import CRMDataError  # noqa: E402
+from crmlearn.loyalty import churn_rate_from_activity, customer_spans  # noqa: E402
 from crmlearn.plots.crm import plot_claim_sweep  # noqa: E402
 from crmlearn.summary import customer_summary  # noqa: E402
 
@@ -148,7 +149,8 @@ def test_churn_benchmark_hand_computed():
     w = W()
     w.customers, w.transactions = customers, tx
     t = claims.churn_benchmark(w, inactive_days=180, include_truth=False)
-    # period 2024-01-01..2024-12-31: at start customers 1 and 3 (3 lost on 2023-11-28? no:
+    # default end: the day after the last transaction, 2025-01-01; period from 2024-01-02.
+    # At start customers 1 and 3 (3 lost on 2023-11-28? no:
     # 2023-06-01 + 180 d = 2023-11-28, before the period) -> start: 1; 2 lost 2023-06-30.
     # customer 4 is new on 2024-12-31; nobody is lost within the period
     row = t.iloc[0]
@@ -169,6 +171,17 @@ def test_churn_benchmark_three_scenarios(worlds):
     assert retail["churn_rate"].iloc[0] > retail["churn_rate"].iloc[1]
     assert "truth" in set(t["definition"])
     assert (t["ratio_to_claim"] == t["churn_rate"] / 0.10).all()
+
+
+def test_churn_benchmark_matches_lesson_12_convention(worlds):
+    """Contracts ending on the last day of the data count as lost (period ends the day after)."""
+    sub = worlds["subscription"]
+    spans = customer_spans(sub.contracts)
+    day_after = pd.Timestamp(sub.observation_end) + pd.Timedelta(days=1)
+    direct = churn_rate_from_activity(spans["start"], spans["end"], period_end=day_after)
+    row = claims.churn_benchmark(sub).iloc[0]
+    assert row["lost"] == direct["lost"]
+    assert row["churn_rate"] == pytest.approx(direct["churn_rate"])
 
 
 def test_churn_benchmark_bad_input(worlds):

@@ -344,7 +344,8 @@ def test_link_toy_rule_known_answer():
     before = records.copy()
     links = link(records, customers, method="rule")
     pd.testing.assert_frame_equal(records, before)
-    assert links.columns.tolist() == ["record_id", "source", "customer_id", "score", "candidate_id"]
+    assert links.columns.tolist() == ["record_id", "source", "customer_id", "score", "candidate_id", "ties"]
+    assert links["ties"].tolist() == [0, 0, 0, 0, 0]
     assert links["record_id"].tolist() == [11, 12, 13, 14, 15]
     assert links["customer_id"].tolist()[:2] == [1, 2]
     assert pd.isna(links["customer_id"].iloc[2])  # Petra Weiss is not Jörg Weiß
@@ -353,6 +354,20 @@ def test_link_toy_rule_known_answer():
     assert ev.loc["all", "n_records"] == 5
     assert ev.loc["all", "n_assigned"] == 4 and ev.loc["all", "n_correct"] == 4
     assert ev.loc["all", "precision"] == 1.0 and ev.loc["all", "recall"] == pytest.approx(0.8)
+
+
+def test_link_reports_ties_and_takes_the_lower_id():
+    """Two identical master records: the record ties, the lower id wins, nothing is hidden."""
+    customers = pd.DataFrame({"customer_id": [7, 3], "first_name": ["Anna", "Anna"],
+                              "last_name": ["Schmidt", "Schmidt"], "email": [None, None],
+                              "postcode": ["80331", "80331"], "birth_year": [1985, 1985]})
+    records = pd.DataFrame({"record_id": [1, 2], "source": ["store", "store"],
+                            "first_name": ["Anna", "Jörg"], "last_name": ["Schmidt", "Weiß"],
+                            "email": [None, None], "postcode": ["80331", "50667"],
+                            "birth_year": [1985, 1990]})
+    links = link(records, customers, method="rule")
+    assert links["ties"].iloc[0] == 1 and links["customer_id"].iloc[0] == 3
+    assert pd.isna(links["ties"].iloc[1])  # no candidate in its block
 
 
 def test_link_fellegi_sunter_runs_and_keeps_model():

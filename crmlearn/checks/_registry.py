@@ -105,6 +105,7 @@ class Task:
     atol: float = 1e-9
     choices: tuple[str, ...] = ()
     min_words: int = 3
+    labels: tuple[str, ...] = ()  # the choices as the task spells them, for messages
 
     @property
     def exercise(self) -> str:
@@ -147,6 +148,7 @@ def task(
             atol=atol,
             choices=tuple(c.lower() for c in choices),
             min_words=min_words,
+            labels=tuple(choices),
         )
         return func
 
@@ -381,7 +383,7 @@ def _text_answer(answer: Any, wanted: str) -> tuple[str | None, str | None]:
 
 
 def _check_category(t: Task, answer: Any, expected: Expected) -> tuple[bool, str]:
-    wanted = "one of " + ", ".join(repr(c.upper()) for c in t.choices)
+    wanted = "one of " + ", ".join(repr(c) for c in (t.labels or t.choices))
     text, problem = _text_answer(answer, wanted)
     if problem:
         return False, problem

@@ -1,4 +1,4 @@
-"""Checks for exercise 01: customer value (CLV, ABC classes, the 20/80 rule).
+"""Checks for exercise 05: customer value (CLV, ABC classes, the 20/80 rule).
 
 The numeric answers are recomputed with :mod:`crmlearn.value` from the numbers
 given in the task or from the shipped retail classroom data. The Lorenz-curve
