@@ -6,6 +6,8 @@
     python3 workbook.py app     # the what-if dashboard without code (Voila, localhost)
     python3 workbook.py slides notebooks/05_customer_lifetime_value.ipynb
                                 # a reveal.js slide deck (HTML) in output/slides/
+    python3 workbook.py case retail -p seed=7 -p margin=0.35
+                                # run a case study: executed notebook + HTML report in output/cases/
 
 Both commands use the active virtual environment or conda environment if
 there is one; otherwise they create ``.venv/`` in this folder and install
@@ -111,6 +113,14 @@ def slides(args: list[str]) -> int:
     return code
 
 
+def case(args: list[str]) -> int:
+    """Run a case study with parameters (``python -m crmlearn.casestudy``; ``--help`` lists the options)."""
+    py = python()
+    install(py, "")
+    # runs in the caller's folder, so a relative --csv path means what the user typed
+    return subprocess.call([str(py), "-m", "crmlearn.casestudy", *args])
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium/Chrome for the browser tests, or None."""
     env = os.environ.get("CRMLEARN_CHROMIUM")
@@ -149,7 +159,7 @@ def test(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch to a sub-command; returns the exit code."""
-    commands = {"lab": lab, "test": test, "app": app, "slides": slides}
+    commands = {"lab": lab, "test": test, "app": app, "slides": slides, "case": case}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

@@ -31,7 +31,7 @@ TEXT = {
     "uplift_y": "Response rate",
     "treatment": "Contacted (treatment)",
     "control": "Held out (control)",
-    "uplift_label": "{uplift:+.1%}",
+    "uplift_label": "{pp:+.1f} pp",
     "campaign": "Campaign {campaign_id}",
     "timeline_title": "Contact history",
     "timeline_x": "Date",
@@ -64,14 +64,30 @@ def _cell_labels(table: pd.DataFrame) -> list[str]:
     return labels
 
 
+def _wilson_errors(rate, n, z):
+    """Lower and upper error-bar lengths of the Wilson score interval of a share.
+
+    >>> low, high = _wilson_errors(np.array([0.0]), np.array([20.0]), 1.96)
+    >>> float(low[0]), round(float(high[0]), 3)
+    (0.0, 0.161)
+    """
+    n = np.maximum(n, 1.0)
+    denominator = 1 + z**2 / n
+    centre = (rate + z**2 / (2 * n)) / denominator
+    half = z * np.sqrt(rate * (1 - rate) / n + z**2 / (4 * n**2)) / denominator
+    return np.vstack([np.clip(rate - (centre - half), 0, None), np.clip(centre + half - rate, 0, None)])
+
+
 def plot_uplift(uplift_table: pd.DataFrame, ax=None, **kwargs):
     """Treatment and control response rates side by side, with confidence intervals.
 
     For each row of the uplift table (a campaign, or a campaign and segment)
     two bars show the response rate of the contacted and the held-out group;
-    the error bars are each rate's normal-approximation interval at the level
-    implied by the table (``(ci_high - ci_low) / 2 / se`` standard errors); the
-    label above the pair is the uplift (treatment minus control).
+    the error bars are each rate's Wilson score interval at the level implied
+    by the table (``(ci_high - ci_low) / 2 / se`` standard errors), which stays
+    honest for small groups: a control group of 20 with no response still
+    shows that its true rate could be well above 0. The label above the pair
+    is the uplift (treatment minus control) in percentage points.
 
     Parameters
     ----------
@@ -113,8 +129,8 @@ def plot_uplift(uplift_table: pd.DataFrame, ax=None, **kwargs):
                                   np.nan))
     z = 1.96 if not np.isfinite(z) else float(z)
     pt, pc = t["rate_treatment"].to_numpy(float), t["rate_control"].to_numpy(float)
-    et = z * np.sqrt(pt * (1 - pt) / t["n_treatment"].to_numpy(float))
-    ec = z * np.sqrt(pc * (1 - pc) / t["n_control"].to_numpy(float))
+    et = _wilson_errors(pt, t["n_treatment"].to_numpy(float), z)
+    ec = _wilson_errors(pc, t["n_control"].to_numpy(float), z)
     ax = new_axes(ax)
     x = np.arange(len(t))
     width = 0.38
@@ -122,9 +138,9 @@ def plot_uplift(uplift_table: pd.DataFrame, ax=None, **kwargs):
            label=TEXT["treatment"], **kwargs)
     ax.bar(x + width / 2, pc, width, yerr=ec, capsize=3, color=PALETTE[7],
            label=TEXT["control"], **kwargs)
-    top = np.maximum(pt + et, pc + ec)
+    top = np.maximum(pt + et[1], pc + ec[1])
     for xi, yi, u in zip(x, top, t["uplift"].to_numpy(float), strict=True):
-        ax.annotate(TEXT["uplift_label"].format(uplift=u), (xi, yi), xytext=(0, 4),
+        ax.annotate(TEXT["uplift_label"].format(pp=100 * u), (xi, yi), xytext=(0, 4),
                     textcoords="offset points", ha="center", fontsize="small")
     ax.set_xticks(x, _cell_labels(t))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
