@@ -192,6 +192,21 @@ def test_csv_runs_skip_what_the_data_lack(runs):
 
 @pytest.mark.slow
 @pytest.mark.notebook
+def test_a_skipped_step_is_not_followed_by_a_reading_of_its_result(runs):
+    # the prose that interprets a result is printed by code, and only when the step ran
+    for name in RUNS:
+        text = _notebook_text(runs, name)
+        ran = not name.endswith("_csv")
+        assert ("Compare\nthe recall per source" in text) == ran, name
+        assert ("Read the `decision` column" in text) == ran, name
+    for case in casestudy.CASES:
+        nb = nbformat.read(casestudy.notebook_path(case), as_version=4)
+        prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "recall per source" not in prose and "`decision` column" not in prose, case
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_simulated_runs_skip_nothing_but_customize_for_the_mobile_provider(runs):
     for name in RUNS:
         if not name.endswith("_csv"):
