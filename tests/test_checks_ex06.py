@@ -5,10 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _checks_helpers import (
+    CHECKS_DIR,
+    assert_numbers_not_in_source,
+    assert_right_answers_pass,
+    assert_tasks_numbered,
+    wrong_answer_tests,
+)
 
 import crmlearn
-from crmlearn import checks, datasets, value
+from crmlearn import datasets, value
 from crmlearn.checks import _registry, evaluate
+
+pytestmark = pytest.mark.usefixtures("clean_checks")
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +91,6 @@ def _below_with_fee(world, base, fee=10.0, minimum=50.0, per_order=True):
     return int((base.cm3 + fees < 0).sum())
 
 
-@pytest.fixture(autouse=True)
-def _clean_results():
-    checks.reset()
-    yield
-    checks.reset()
-
-
 @pytest.fixture(scope="module")
 def right(world, margins, ongoing):
     return {
@@ -103,14 +105,11 @@ def right(world, margins, ongoing):
 
 
 def test_every_task_is_covered():
-    assert [t.id for t in _registry.exercise_tasks("ex06")] == [f"ex06.q{i}" for i in range(1, 8)]
+    assert_tasks_numbered("ex06", 7)
 
 
 def test_right_answers_pass(right):
-    for task_id, answer in right.items():
-        result = evaluate(task_id, answer)
-        assert result.status == "passed", (task_id, result.message)
-        assert result.points == result.max_points > 0
+    assert_right_answers_pass(right)
 
 
 def test_rounded_and_equivalent_answers_pass(right):
@@ -122,7 +121,8 @@ def test_rounded_and_equivalent_answers_pass(right):
     assert evaluate("ex06.q6", " B)").status == "passed"
 
 
-def _wrong(world, parts, inputs, margins, ongoing):
+@pytest.fixture(scope="module")
+def wrong(world, parts, inputs, margins, ongoing):
     s = parts["sums"]
     no_returns = _margins(_inputs(parts, deductions=s.discount))
     no_discounts = _margins(_inputs(parts, deductions=parts["summary"].returns))
@@ -169,34 +169,13 @@ def _wrong(world, parts, inputs, margins, ongoing):
 
 
 N_WRONG = 34
-
-
-@pytest.mark.parametrize("index", range(N_WRONG))
-def test_wrong_answers_fail_with_hint(index, world, parts, inputs, margins, ongoing, right):
-    cases = _wrong(world, parts, inputs, margins, ongoing)
-    assert len(cases) == N_WRONG
-    task_id, answer, hint = cases[index]
-    result = evaluate(task_id, answer)
-    assert result.status == "failed", (task_id, answer, result)
-    assert result.points == 0
-    if hint is not None:
-        assert hint in result.message, (task_id, result.message)
-    if task_id in ("ex06.q1", "ex06.q2", "ex06.q3"):
-        assert f"{float(right[task_id]):.2f}" not in result.message
-
-
-def test_ellipsis_is_not_done():
-    for task_id in ("ex06.q1", "ex06.q6", "ex06.q7"):
-        assert evaluate(task_id, ...).status == "not_done"
+TestWrongAnswers = wrong_answer_tests("ex06", N_WRONG)
 
 
 def test_expected_margins_are_not_stored_in_plain_text(right):
-    from pathlib import Path
-
-    source = (Path(checks.__file__).parent / "ex06.py").read_text(encoding="utf-8")
-    for task_id in ("ex06.q1", "ex06.q2", "ex06.q3"):
-        assert f"{float(right[task_id]):.2f}" not in source
+    assert_numbers_not_in_source("ex06", right, ("ex06.q1", "ex06.q2", "ex06.q3"), formats=(".2f",))
     # the right letter of q6 is kept only as a salted hash
+    source = (CHECKS_DIR / "ex06.py").read_text(encoding="utf-8")
     hashed = source.split("_STAGE_RIGHT =")[1].split("@task")[0]
     assert '"b"' not in hashed and "'b'" not in hashed
     assert _registry.choice_hash("ex06.q6", "b") in hashed

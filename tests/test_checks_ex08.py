@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from _checks_helpers import (
+    assert_numbers_not_in_source,
+    assert_right_answers_pass,
+    assert_tasks_numbered,
+    wrong_answer_tests,
+)
 
 from crmlearn import checks, datasets, segment, value
-from crmlearn.checks import _registry, evaluate
+from crmlearn.checks import evaluate
 
 SOURCE = Path(checks.__file__).parent / "ex08.py"
+
+pytestmark = pytest.mark.usefixtures("clean_checks")
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +74,6 @@ def _lift(categories, needs):
     return combined, within, within / (combined.sum() / combined.to_numpy().sum())
 
 
-@pytest.fixture(autouse=True)
-def _clean_results():
-    checks.reset()
-    yield
-    checks.reset()
-
-
 @pytest.fixture(scope="module")
 def right(data):
     d = data
@@ -92,16 +92,11 @@ def right(data):
 
 
 def test_every_task_is_covered():
-    tasks = _registry.exercise_tasks("ex08")
-    assert [t.id for t in tasks] == [f"ex08.q{i}" for i in range(1, 8)]
-    assert sum(t.kind == "text" for t in tasks) == 1
+    assert_tasks_numbered("ex08", 7)
 
 
 def test_right_answers_pass(right):
-    for task_id, answer in right.items():
-        result = evaluate(task_id, answer)
-        assert result.status == "passed", (task_id, result.message)
-        assert result.points == result.max_points > 0
+    assert_right_answers_pass(right)
 
 
 def test_the_data_tell_the_intended_story(data):
@@ -129,7 +124,8 @@ def test_rounded_and_equivalent_answers_pass(right):
     assert evaluate("ex08.q6", round(float(right["ex08.q6"]), 3)).status == "passed"
 
 
-def _wrong(world, data):
+@pytest.fixture(scope="module")
+def wrong(world, data):
     d = data
     c, p = 421, d["potential"]
     parts = d["parts"].loc[c]
@@ -190,41 +186,9 @@ def _wrong(world, data):
 
 
 N_WRONG = 35
-
-
-@pytest.mark.parametrize("index", range(N_WRONG))
-def test_wrong_answers_fail_with_hint(index, world, data, right):
-    cases = _wrong(world, data)
-    assert len(cases) == N_WRONG
-    task_id, answer, hint = cases[index]
-    result = evaluate(task_id, answer)
-    assert result.status == "failed", (task_id, answer, result)
-    assert result.points == 0
-    if hint is not None:
-        assert hint in result.message, (task_id, result.message)
-    expected = right[task_id]
-    if isinstance(expected, (int, float, np.number)):
-        for shown in {f"{float(expected):.2f}", f"{float(expected):.3f}", f"{float(expected):g}"}:
-            if shown not in str(answer):
-                assert shown not in result.message, (task_id, result.message)
-
-
-def test_ellipsis_is_not_done():
-    for task_id in ("ex08.q1", "ex08.q3", "ex08.q5", "ex08.q7"):
-        assert evaluate(task_id, ...).status == "not_done"
+TestWrongAnswers = wrong_answer_tests("ex08", N_WRONG)
 
 
 def test_expected_answers_are_not_stored_in_plain_text(right):
-    source = SOURCE.read_text(encoding="utf-8")
-    for task_id in ("ex08.q1", "ex08.q2", "ex08.q6"):
-        for shown in (f"{float(right[task_id]):.2f}", f"{float(right[task_id]):.3f}"):
-            assert shown not in source, (task_id, shown)
-    assert f"= {int(right['ex08.q4'])}" not in source
-
-
-def test_every_mistake_differs_from_the_right_answer():
-    for t in _registry.exercise_tasks("ex08"):
-        expected = t.compute()
-        for wrong, hint in expected.mistakes:
-            assert hint
-            assert wrong != expected.value, (t.id, wrong)
+    assert_numbers_not_in_source("ex08", right, ("ex08.q1", "ex08.q2", "ex08.q6"))
+    assert f"= {int(right['ex08.q4'])}" not in SOURCE.read_text(encoding="utf-8")

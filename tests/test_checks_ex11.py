@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from _checks_helpers import (
+    assert_letter_not_in_source,
+    assert_numbers_not_in_source,
+    assert_right_answers_pass,
+    assert_tasks_numbered,
+    wrong_answer_tests,
+)
 
 import crmlearn
-from crmlearn import checks, crm, datasets, segment
-from crmlearn.checks import _registry, evaluate
+from crmlearn import crm, datasets, segment
+from crmlearn.checks import evaluate
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.usefixtures("clean_checks")
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +56,6 @@ def _overlap(table, channel="store", own_top=None):
     return full.nlargest(k).index.isin(top_view).mean()
 
 
-@pytest.fixture(autouse=True)
-def _clean_results():
-    checks.reset()
-    yield
-    checks.reset()
-
-
 @pytest.fixture(scope="module")
 def right(world, parts):
     rev, n = parts["revenue"], parts["channels"]
@@ -79,16 +76,11 @@ def right(world, parts):
 
 
 def test_every_task_is_covered():
-    tasks = _registry.exercise_tasks("ex11")
-    assert [t.id for t in tasks] == [f"ex11.q{i}" for i in range(1, 8)]
-    assert [t.kind for t in tasks].count("text") == 1
+    assert_tasks_numbered("ex11", 7)
 
 
 def test_right_answers_pass(right):
-    for task_id, answer in right.items():
-        result = evaluate(task_id, answer)
-        assert result.status == "passed", (task_id, result.message)
-        assert result.points == result.max_points > 0
+    assert_right_answers_pass(right)
 
 
 def test_rounded_and_equivalent_answers_pass(right):
@@ -161,48 +153,9 @@ def wrong(world, parts, right):
 N_WRONG = 36
 
 
-@pytest.mark.parametrize("index", range(N_WRONG), ids=[f"{i:02d}" for i in range(N_WRONG)])
-def test_wrong_answers_fail_with_hint(index, wrong):
-    assert len(wrong) == N_WRONG
-    task_id, answer, hint = wrong[index]
-    result = evaluate(task_id, answer)
-    assert result.status == "failed", (task_id, answer, result)
-    assert result.points == 0
-    assert hint in result.message, (task_id, result.message)
-
-
-def test_hints_never_reveal_the_answer(wrong, right):
-    for task_id, answer, _ in wrong:
-        message = evaluate(task_id, answer).message
-        value = right[task_id]
-        if isinstance(value, (int, float, np.number)):
-            for shown in {f"{float(value):.2f}", f"{float(value):.3f}", f"{float(value):.0%}"}:
-                if shown not in str(answer):
-                    assert shown not in message, (task_id, message)
+TestWrongAnswers = wrong_answer_tests("ex11", N_WRONG)
 
 
 def test_expected_answers_are_not_stored_in_plain_text(right):
-    source = (ROOT / "crmlearn" / "checks" / "ex11.py").read_text(encoding="utf-8")
-    for task_id in ("ex11.q1", "ex11.q3", "ex11.q5", "ex11.q6"):
-        number = float(right[task_id])
-        for shown in {f"{number:.2f}", f"{number:.3f}"}:
-            assert shown not in source, (task_id, shown)
-    assert '"c"' not in source.split("_BEHAVIOURAL_RIGHT")[1][:300]
-
-
-def test_not_done():
-    for t in _registry.exercise_tasks("ex11"):
-        result = evaluate(t.id, ...)
-        assert result.status == "not_done" and result.points == 0
-
-
-def test_every_mistake_differs_from_the_right_answer():
-    for t in _registry.exercise_tasks("ex11"):
-        expected = t.compute()
-        for wrong_answer, hint in expected.mistakes:
-            assert hint
-            if t.kind == "number":
-                assert not math.isclose(float(wrong_answer), float(expected.value),
-                                        rel_tol=t.rtol, abs_tol=t.atol), (t.id, wrong_answer)
-            else:
-                assert wrong_answer != expected.value, (t.id, wrong_answer)
+    assert_numbers_not_in_source("ex11", right, ('ex11.q1', 'ex11.q3', 'ex11.q5', 'ex11.q6'))
+    assert_letter_not_in_source("ex11", "_BEHAVIOURAL_RIGHT", "c")

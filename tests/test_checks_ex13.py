@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
-
 import numpy as np
 import pytest
+from _checks_helpers import (
+    assert_letter_not_in_source,
+    assert_numbers_not_in_source,
+    assert_right_answers_pass,
+    assert_tasks_numbered,
+    wrong_answer_tests,
+)
 
 import crmlearn
-from crmlearn import checks, datasets, models
-from crmlearn.checks import _registry, evaluate, ex13
+from crmlearn import datasets, models
+from crmlearn.checks import evaluate, ex13
 
-ROOT = Path(__file__).resolve().parents[1]
-TASKS = [f"ex13.q{i}" for i in range(1, 9)]
+pytestmark = pytest.mark.usefixtures("clean_checks")
 
 
 @pytest.fixture(scope="module")
@@ -67,24 +70,12 @@ def right(d):
     }
 
 
-@pytest.fixture(autouse=True)
-def _clean_results():
-    checks.reset()
-    yield
-    checks.reset()
-
-
 def test_every_task_is_covered():
-    assert [t.id for t in _registry.exercise_tasks("ex13")] == TASKS
-    kinds = [t.kind for t in _registry.exercise_tasks("ex13")]
-    assert kinds.count("text") == 1 and kinds[-1] == "text"
+    assert_tasks_numbered("ex13", 8)
 
 
 def test_right_answers_pass(right):
-    for task_id, answer in right.items():
-        result = evaluate(task_id, answer)
-        assert result.status == "passed", (task_id, result.message)
-        assert result.points == result.max_points > 0
+    assert_right_answers_pass(right)
 
 
 def test_rounded_and_equivalent_answers_pass(right, d):
@@ -165,66 +156,18 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("task_id, make, hint", WRONG,
-                         ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(WRONG)])
-def test_wrong_answers_fail_with_hint(task_id, make, hint, d):
-    answer = make(d)
-    result = evaluate(task_id, answer)
-    assert result.status == "failed", (task_id, answer, result)
-    assert result.points == 0
-    if hint is not None:
-        assert hint in result.message, (task_id, result.message)
+@pytest.fixture(scope="module")
+def wrong(d):
+    return [(task_id, make(d), hint) for task_id, make, hint in WRONG]
 
 
-def test_every_task_has_a_wrong_answer_case():
-    assert {t for t, _, _ in WRONG} == set(TASKS)
-
-
-def test_mistakes_differ_from_the_right_answer():
-    for t in _registry.exercise_tasks("ex13"):
-        expected = t.compute()
-        assert t.hint and t.points >= 1
-        for wrong, hint in expected.mistakes:
-            assert hint
-            if t.kind == "number":
-                assert not math.isclose(float(wrong), float(expected.value),
-                                        rel_tol=t.rtol, abs_tol=t.atol), (t.id, wrong)
-            else:
-                assert wrong != expected.value, (t.id, wrong)
-
-
-def test_hashed_choice_stores_one_hash_per_letter():
-    t = _registry.TASKS["ex13.q7"]
-    expected = t.compute()
-    letters = {letter: _registry.choice_hash(t.id, letter) for letter in t.choices}
-    stored = [expected.value] + [wrong for wrong, _ in expected.mistakes]
-    assert sorted(stored) == sorted(letters.values())
-
-
-def test_hints_never_reveal_the_answer(right, d):
-    for task_id, make, _ in WRONG:
-        answer = make(d)
-        message = evaluate(task_id, answer).message
-        value = right[task_id]
-        if isinstance(value, (int, float, np.number)):
-            for shown in {f"{float(value):.2f}", f"{float(value):.3f}"}:
-                if shown not in str(answer):
-                    assert shown not in message, (task_id, message)
+TestWrongAnswers = wrong_answer_tests("ex13", len(WRONG),
+                                      ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(WRONG)])
 
 
 def test_expected_answers_are_not_stored_in_plain_text(right):
-    source = (ROOT / "crmlearn" / "checks" / "ex13.py").read_text(encoding="utf-8")
-    for task_id in ("ex13.q1", "ex13.q2", "ex13.q3", "ex13.q4", "ex13.q5", "ex13.q6"):
-        number = float(right[task_id])
-        for shown in {f"{number:.2f}", f"{number:.3f}"}:
-            assert shown not in source, (task_id, shown)
-    assert '"c"' not in source.split("_SBG_RIGHT")[1][:300]
-
-
-def test_ellipsis_is_not_done():
-    for task_id in TASKS:
-        result = evaluate(task_id, ...)
-        assert result.status == "not_done" and result.points == 0
+    assert_numbers_not_in_source("ex13", right, [f"ex13.q{i}" for i in range(1, 7)])
+    assert_letter_not_in_source("ex13", "_SBG_RIGHT", "c")
 
 
 def test_models_are_fitted_once_per_process(right):

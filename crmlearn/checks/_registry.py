@@ -32,6 +32,7 @@ __all__ = [
     "TASKS",
     "Task",
     "choice_hash",
+    "classroom_world",
     "evaluate",
     "exercise_tasks",
     "jsonable",
@@ -52,17 +53,25 @@ ERROR = "error"
 # --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def retail():
-    """Return the retail classroom world (the same one the notebooks load)."""
+@functools.cache
+def classroom_world(scenario: str):
+    """Return a classroom world (the same one the notebooks load), loaded once per process.
+
+    ``scenario`` is ``"retail"``, ``"subscription"`` or ``"b2b"``.
+    """
     from crmlearn import datasets
 
     try:
-        return datasets.load("retail")
+        return datasets.load(scenario)
     except Exception:  # the shipped files are missing or being rebuilt: same world
         from crmlearn.datasets._generator import generate
 
-        return generate("retail", n_customers=3000, seed=2024)
+        return generate(scenario, **datasets.CLASSROOM[scenario])
+
+
+def retail():
+    """Return the retail classroom world (the same one the notebooks load)."""
+    return classroom_world("retail")
 
 
 @functools.lru_cache(maxsize=1)

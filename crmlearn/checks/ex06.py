@@ -15,7 +15,7 @@ import functools
 
 import pandas as pd
 
-from ._registry import Expected, task
+from ._registry import Expected, classroom_world, task
 
 #: the account of tasks q1 and q2 (discounts, returns, visits, calls and mailings)
 ACCOUNT = 24
@@ -27,20 +27,13 @@ ACCOUNT_CM3 = 40
 FEE, MINIMUM = 10.0, 50.0
 
 
-@functools.lru_cache(maxsize=1)
-def _world():
-    from crmlearn import datasets
-
-    return datasets.load("b2b")
-
-
 @functools.cache
 def _inputs(*, returns: bool = True, discounts: bool = True,
             visits_as_service: bool = False) -> pd.DataFrame:
     """Return the per-customer inputs of lesson 06 (optionally with a typical mistake)."""
     import crmlearn
 
-    world = _world()
+    world = classroom_world("b2b")
     tx = world.transactions
     customers = world.customers.set_index("customer_id")
     summary = crmlearn.customer_summary(tx, observation_end=world.observation_end)
@@ -157,7 +150,7 @@ def q4() -> Expected:
 
 def _below_with_fee(*, per_order: bool = True, ongoing: bool = True,
                     fee: float = FEE, minimum: float = MINIMUM) -> int:
-    tx = _world().transactions
+    tx = classroom_world("b2b").transactions
     buys = tx[tx.kind.eq("purchase")]
     small = buys[buys.amount < minimum].groupby("customer_id").size()
     if not per_order:

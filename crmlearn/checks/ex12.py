@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 
-from ._registry import Expected, task
+from ._registry import Expected, classroom_world, task
 
 #: tasks q1 and q2: the twelve months from 1 July 2024 to 30 June 2025. The period
 #: ends on the day after its last day (a contract ending on 30 June is active that day).
@@ -40,18 +40,10 @@ SURVEY_YEAR = 2025
 
 
 @functools.lru_cache(maxsize=1)
-def _mobile():
-    """Return the subscription classroom world (FunkNetz Mobil), as lesson 12 loads it."""
-    from crmlearn import datasets
-
-    return datasets.load("subscription")
-
-
-@functools.lru_cache(maxsize=1)
 def _spans():
     from crmlearn import loyalty
 
-    return loyalty.customer_spans(_mobile().contracts)
+    return loyalty.customer_spans(classroom_world("subscription").contracts)
 
 
 @functools.cache
@@ -71,7 +63,7 @@ def _cohorts(which: str):
     """Return the quarterly cohort retention of ``which`` contracts ("flexible", "all", "fixed")."""
     from crmlearn import loyalty
 
-    world = _mobile()
+    world = classroom_world("subscription")
     c = world.contracts
     table = {"flexible": c[c.minimum_term_months.eq(1)], "all": c,
              "fixed": c[c.minimum_term_months.gt(1)]}[which]
@@ -81,7 +73,7 @@ def _cohorts(which: str):
 
 def _answers(touchpoint: str | None, year: int | None):
     """Return the survey answers of one touchpoint (None: all) in one year (None: all years)."""
-    s = _mobile().surveys
+    s = classroom_world("subscription").surveys
     keep = s.touchpoint.notna()
     if touchpoint is not None:
         keep &= s.touchpoint.eq(touchpoint)

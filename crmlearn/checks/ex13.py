@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 
-from ._registry import Expected, retail, task
+from ._registry import Expected, classroom_world, retail, task
 
 #: last day of the calibration period (the lesson's; the holdout is 2025)
 CALIBRATION_END = "2024-12-31"
@@ -104,17 +104,9 @@ def _lesson_margin() -> float:
 
 
 @functools.lru_cache(maxsize=1)
-def _mobile():
-    """Return the subscription classroom world (FunkNetz Mobil), loaded once."""
-    from crmlearn import datasets
-
-    return datasets.load("subscription")
-
-
-@functools.lru_cache(maxsize=1)
 def _survivors() -> tuple[int, ...]:
     """Return the survivors of the 2023 monthly-contract cohort after 0..24 months."""
-    contracts = _mobile().contracts
+    contracts = classroom_world("subscription").contracts
     cohort = contracts[(contracts.start_date.dt.year == 2023)
                        & (contracts.minimum_term_months == 1)]
     start = cohort.start_date.dt.year * 12 + cohort.start_date.dt.month

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 
-from ._registry import Expected, retail, retail_summary, task
+from ._registry import Expected, classroom_world, retail, retail_summary, task
 
 #: task q1: the acquisition and retention numbers given in the task text
 SWEEP = {"acquisition_cost_per_contact": 0.8, "acquisition_rate": 0.02,
@@ -45,20 +45,13 @@ INACTIVE_DAYS = 270
 # --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _mobile():
-    """Return the subscription classroom world (FunkNetz Mobil)."""
-    from crmlearn import datasets
-
-    return datasets.load("subscription")
-
-
 @functools.cache
 def _campaign(offer: float):
     """Return the row of CAMPAIGN_ID in acquisition_vs_retention_from_data with ``offer``."""
     from crmlearn import claims
 
-    table = claims.acquisition_vs_retention_from_data(_mobile(), offer_cost_per_contact=offer)
+    table = claims.acquisition_vs_retention_from_data(classroom_world("subscription"),
+                                                      offer_cost_per_contact=offer)
     return table.set_index("campaign_id").loc[CAMPAIGN_ID]
 
 
