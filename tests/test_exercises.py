@@ -101,14 +101,29 @@ EXECUTED_HERE = [p for p in SOURCES if _exercise(p) != "ex00"]
 
 
 @pytest.fixture(scope="module")
-def executed():
-    """The student and solution notebooks of EXECUTED_HERE, executed (two kernels at a time)."""
-    paths = [ROOT / "exercises" / version / p.name
-             for p in EXECUTED_HERE for version in ("solutions", "student")]
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
-        texts = list(pool.map(_run, [str(p) for p in paths]))
-    return {(p.parent.name, p.name): nbformat.reads(t, as_version=4)
-            for p, t in zip(paths, texts, strict=True)}
+def executed(request):
+    """Student and solution notebooks executed on demand, two kernels at a time.
+
+    Only the exercises whose tests were selected (``-k ex07``) are run; they
+    are all submitted at once so that both workers stay busy.
+    """
+    selected = {item.callspec.params["path"].name for item in request.session.items
+                if "executed" in getattr(item, "fixturenames", ())
+                and hasattr(item, "callspec") and "path" in item.callspec.params}
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn"))
+    futures = {(version, name): pool.submit(_run, str(ROOT / "exercises" / version / name))
+               for name in sorted(selected) for version in ("solutions", "student")}
+    done = {}
+
+    def get(version: str, path: Path):
+        key = (version, path.name)
+        if key not in done:
+            future = futures.get(key) or pool.submit(_run, str(ROOT / "exercises" / version / path.name))
+            done[key] = nbformat.reads(future.result(), as_version=4)
+        return done[key]
+
+    yield get
+    pool.shutdown(cancel_futures=True)
 
 
 def _bundles(nb) -> dict[str, dict]:
@@ -130,7 +145,7 @@ def _errors(nb) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXECUTED_HERE, ids=[p.name for p in EXECUTED_HERE])
 def test_solution_version_passes_every_check(path, executed):
-    nb = executed[("solutions", path.name)]
+    nb = executed("solutions", path)
     assert _errors(nb) == []
     bundles = _bundles(nb)
     tasks = _registry.exercise_tasks(_exercise(path))
@@ -144,7 +159,7 @@ def test_solution_version_passes_every_check(path, executed):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXECUTED_HERE, ids=[p.name for p in EXECUTED_HERE])
 def test_student_version_runs_and_reports_not_done(path, executed):
-    nb = executed[("student", path.name)]
+    nb = executed("student", path)
     assert _errors(nb) == []
     bundles = _bundles(nb)
     tasks = _registry.exercise_tasks(_exercise(path))
