@@ -102,6 +102,13 @@ def test_plot_rfm_heatmap_count_and_value():
     assert ax.get_title() == TEXT["rfm_title_value"].format(value="revenue")
     with pytest.raises(CRMDataError, match="same index as scores"):
         plot_rfm_heatmap(scores, value=REVENUE.iloc[:10])
+    # three classes give a 3 x 3 grid (empty cells included), not a 5 x 5 one
+    three = rfm_scores(summary(), bins=3)
+    ax = plot_rfm_heatmap(three, bins=3)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+    assert len(ax.get_yticklabels()) == 3
+    with pytest.raises(CRMDataError, match="bins=2 is smaller than the largest point"):
+        plot_rfm_heatmap(three, bins=2)
 
 
 def test_plot_margin_waterfall_row_and_table():

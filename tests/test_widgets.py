@@ -307,6 +307,28 @@ def test_rfm_weights_and_bins(summary):
     _check_reset(rfm, {"bins": 4})
 
 
+def test_rfm_switching_classes_back_reuses_the_drawn_panels(summary):
+    rfm = rfm_explorer(summary)
+    canvas = rfm.figure.canvas
+    rfm.set(bins=3)
+    left = next(ax for ax in rfm.axes if ax.get_visible())
+    assert [t.get_text() for t in left.get_xticklabels()] == ["1", "2", "3"]  # 3 classes, 3 columns
+    image_3 = rfm.image.value
+    rfm.set(bins=5)
+    full_draws = []
+    original = canvas.draw
+    canvas.draw = lambda *a, **k: (full_draws.append(1), original(*a, **k))
+    try:
+        rfm.set(bins=3)
+        rfm.set(bins=5)
+    finally:
+        canvas.draw = original
+    assert full_draws == []  # both pictures came from the cache
+    rfm.set(bins=3)
+    assert rfm.image.value == image_3
+    assert sum(ax.get_visible() for ax in rfm.axes) == 2
+
+
 # ---- value categories ----------------------------------------------------------------------
 
 

@@ -303,7 +303,7 @@ def plot_abc(abc_table, ax=None, **kwargs):
     return ax
 
 
-def plot_rfm_heatmap(scores, value=None, ax=None, **kwargs):
+def plot_rfm_heatmap(scores, value=None, ax=None, bins=None, **kwargs):
     """Draw a heatmap of recency x frequency points, coloured by count or mean value.
 
     Parameters
@@ -315,6 +315,10 @@ def plot_rfm_heatmap(scores, value=None, ax=None, **kwargs):
         then its mean per cell instead of the number of customers.
     ax : matplotlib Axes, optional
         Axes to draw on; a new figure is made if None.
+    bins : int, optional
+        Number of point classes (the ``bins`` of ``rfm_scores``); the grid
+        shows 1..bins on both axes, empty cells included. Default: the
+        largest point in ``scores``.
     **kwargs
         Passed to :func:`seaborn.heatmap`.
 
@@ -328,11 +332,20 @@ def plot_rfm_heatmap(scores, value=None, ax=None, **kwargs):
     >>> ax = plot_rfm_heatmap(scores)
     >>> ax.get_ylabel()
     'Recency points (r, high = recent)'
+    >>> three = pd.DataFrame({"r": [3, 1], "f": [2, 3]})  # rfm_scores(..., bins=3)
+    >>> [t.get_text() for t in plot_rfm_heatmap(three, bins=3).get_xticklabels()]
+    ['1', '2', '3']
 
     """
     _need_columns(scores, ["r", "f"], "scores", "rfm_scores(...)")
     ax = new_axes(ax)
-    points = range(1, int(max(scores["r"].max(), scores["f"].max(), 5)) + 1)
+    largest = int(max(scores["r"].max(), scores["f"].max()))
+    if bins is None:
+        bins = largest
+    elif int(bins) < largest:
+        raise CRMDataError(f"bins={bins} is smaller than the largest point in scores ({largest}); "
+                           "pass the bins used in rfm_scores(...)")
+    points = range(1, int(bins) + 1)
     if value is None:
         grid = pd.crosstab(scores["r"], scores["f"])
         title = TEXT["rfm_title_count"]

@@ -151,6 +151,8 @@ class WhatIfWidget:
     TITLE = ""
     FIGSIZE = (8.0, 4.2)
     N_AXES = 1
+    #: Cached backgrounds kept per widget (one per axis-limit setting, see _render).
+    MAX_BACKGROUNDS = 8
     #: Fixed margins (figure shares). A layout engine would measure every text on
     #: every update and costs about half of the drawing time.
     MARGINS = {"left": 0.11, "right": 0.97, "bottom": 0.14, "top": 0.9, "wspace": 0.35}
@@ -327,24 +329,31 @@ class WhatIfWidget:
         Subclasses may list the artists that change on most updates in
         ``self._animated``. The rest of the figure (axes, ticks, labels: most of
         the drawing time, as matplotlib draws text glyph by glyph) is drawn once
-        and kept as a bitmap until an axis limit, an axis' visibility or
-        :meth:`_background_key` changes; an update then only draws the listed
-        artists on top of that bitmap (blitting).
+        and kept as a bitmap, one per combination of axis limits, axis
+        visibility and :meth:`_background_key` (the last ``MAX_BACKGROUNDS``);
+        an update then only draws the listed artists on top of the matching
+        bitmap (blitting). Going back to an earlier setting costs no full
+        redraw, as long as the figure's other artists are the same for the
+        same key (subclasses that rebuild artists must change the key).
         """
         canvas = self.figure.canvas
         animated = [a for a in getattr(self, "_animated", ()) if a.figure is self.figure]
         key = (self._background_key(),
                tuple((ax.get_visible(), ax.get_xlim(), ax.get_ylim()) for ax in self._all_axes()))
+        cache = self.__dict__.setdefault("_backgrounds", {})
         if not animated:
             canvas.draw()
-        elif key != getattr(self, "_bg_key", None):
+        elif key not in cache:
             for artist in animated:
                 artist.set_animated(True)  # left out of the full draw
             canvas.draw()
-            self._bg = canvas.copy_from_bbox(self.figure.bbox)
-            self._bg_key = key
+            cache[key] = canvas.copy_from_bbox(self.figure.bbox)
+            while len(cache) > self.MAX_BACKGROUNDS:  # forget the oldest
+                cache.pop(next(iter(cache)))
+            self._bg = cache[key]
             self._draw_animated(animated)
         else:
+            self._bg = cache[key]
             canvas.restore_region(self._bg)
             self._draw_animated(animated)
         width, height = canvas.get_width_height()

@@ -356,43 +356,56 @@ class RFMExplorer(WhatIfWidget):
         caption += "<br>" + TEXT["rfm_legend"]
         return self._big_html(main, side, caption)
 
+    def _panels(self, bins):
+        """Return the (heatmap, histogram, bars) of one number of classes, drawn on first use.
+
+        Each number of classes gets its own pair of axes at the same place;
+        switching shows one pair and hides the others, so that a switch back
+        reuses the cached picture instead of drawing the heatmap again.
+        """
+        panels = self.__dict__.setdefault("_by_bins", {})
+        if bins not in panels:
+            if panels:  # a new pair on top of the first one
+                left = self.figure.add_axes(self.axes[0].get_position())
+                right = self.figure.add_axes(self.axes[1].get_position())
+                self.axes.extend([left, right])
+            else:
+                left, right = self.axes
+            for ax in (left, right):
+                ax.clear()
+                ax.set_axis_on()
+            plot_rfm_heatmap(self._points(bins), ax=left, bins=bins, cbar=False,
+                             annot_kws={"fontsize": "small"})
+            left.set_title("")
+            centres = np.arange(1.0, bins + 0.01, 0.5)
+            bars = list(right.bar(centres, np.zeros(len(centres)), width=0.42, color=_REST))
+            right.set_xticks(np.arange(1, bins + 1))
+            right.set_xlabel(TEXT["rfm_hist_x"])
+            right.set_ylabel(TEXT["rfm_hist_y"])
+            right.set_ylim(0, 1)
+            panels[bins] = (left, right, bars)
+        return panels[bins]
+
     def _draw(self, result, state):
-        left, right = self.axes
         bins = int(state["bins"])
+        left, right, bars = self._panels(bins)
         # weighted scores live on the 1..bins scale; half-point bars keep them readable
         edges = np.arange(1.0, bins + 0.51, 0.5) - 0.25
         counts, _ = np.histogram(result["rfm_weighted"].to_numpy(), bins=edges)
         centres = edges[:-1] + 0.25
         colours = [_TOP if c >= bins - 0.5 else _REST for c in centres]
-        if getattr(self, "_drawn_bins", None) != bins:
-            # the r x f heatmap depends on the number of classes only, not on the weights
-            for ax in self.axes:
-                ax.clear()
-                ax.set_axis_on()
-            plot_rfm_heatmap(result, ax=left, cbar=False, annot_kws={"fontsize": "small"})
-            left.set_title("")
-            self._hist = list(right.bar(centres, counts, width=0.42, color=colours))
-            self._animated = self._hist
-            self._fresh_axes = True
-            right.set_xticks(np.arange(1, bins + 1))
-            right.set_xlabel(TEXT["rfm_hist_x"])
-            right.set_ylabel(TEXT["rfm_hist_y"])
-            self._drawn_bins = bins
-        for bar, count, colour in zip(self._hist, counts, colours, strict=True):
+        for ax in self.axes:
+            ax.set_visible(ax is left or ax is right)
+        self._animated = bars
+        for bar, count, colour in zip(bars, counts, colours, strict=True):
             bar.set_height(count)
             bar.set_color(colour)
         # keep the scale while the tallest bar fits and fills at least 45 % of it: a new
         # scale means redrawing the ticks, which costs several times a normal update
         needed = max(counts.max(), 1) * 1.08
         top = right.get_ylim()[1]
-        if not (needed <= top and counts.max() >= 0.45 * top) or self._fresh_axes:
+        if not (needed <= top and counts.max() >= 0.45 * top):
             right.set_ylim(0, nice_limit(needed))
-        self._fresh_axes = False
-        for ax in self.axes:
-            ax.set_visible(True)
-
-    def _background_key(self):
-        return getattr(self, "_drawn_bins", None)
 
     def _draw_message(self, state):
         for ax in self.axes:
