@@ -15,6 +15,7 @@ function                          question it answers
 :func:`retention_clv`             discounted margin with a retention rate
 :func:`cumulative_clv`            the same, year by year (the CLV curve)
 :func:`contribution_margins`      contribution margin I, II, III per customer
+:func:`margin_inputs`             their inputs per customer from the raw tables
 :func:`abc_classes`               A/B/C class per customer (rank or cumulative)
 :func:`abc_table`                 customers and value per class
 :func:`lorenz_curve`              cumulative share of value, best customers first
@@ -45,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CRMDataError, describe_rows
+from .validation import RowLabels, validate_table, validate_transactions
 
 __all__ = [
     "simple_clv",
@@ -52,6 +54,8 @@ __all__ = [
     "cumulative_clv",
     "contribution_margins",
     "MARGIN_STAGES",
+    "margin_inputs",
+    "MARGIN_INPUTS",
     "abc_classes",
     "abc_table",
     "ABC_CLASSES",
@@ -679,6 +683,342 @@ acquisition_cost : str, number, array or Series
         if isinstance(part, np.ndarray) and not part.flags.writeable:
             parts[col] = part.copy()  # a read-only view would make the result read-only
     return pd.DataFrame(parts, index=index, copy=False)
+
+
+#: The columns of :func:`margin_inputs`: the amounts that :func:`contribution_margins` subtracts.
+MARGIN_INPUTS = list(MARGIN_STAGES["column"][MARGIN_STAGES["sign"] != "="])
+
+# The columns margin_inputs reads from each table (names as in crmlearn.schema; a test
+# checks them against the schema), and the date column that puts a row into a window.
+_SOURCE_COLUMNS = {
+    "transactions": ("customer_id", "date", "amount", "kind", "discount", "product_cost",
+                     "delivery_cost"),
+    "contacts": ("customer_id", "date", "channel", "cost"),
+    "customers": ("customer_id", "signup_date", "acquisition_cost"),
+    "campaigns": ("campaign_id", "start_date", "cost_per_contact"),
+    "campaign_members": ("campaign_id", "customer_id", "group"),
+}
+_SOURCE_DATES = {"transactions": "date", "contacts": "date", "customers": "signup_date",
+                 "campaigns": "start_date"}
+_NOT_NEGATIVE = {
+    "transactions": ("discount", "delivery_cost"),
+    "contacts": ("cost",),
+    "customers": ("acquisition_cost",),
+    "campaigns": ("cost_per_contact",),
+}
+
+
+def _source_table(df, name: str, argument: str, windowed: bool) -> pd.DataFrame:
+    """Check one input table of margin_inputs; return a validated copy of the needed columns."""
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(
+            f"margin_inputs: {argument} must be the {name} table (a DataFrame), got "
+            f"{type(df).__name__}"
+        )
+    date = _SOURCE_DATES.get(name)
+    # transactions always need their date (validate_transactions checks it); the other
+    # tables only when a window picks rows by date
+    skip = () if windowed or name == "transactions" else (date,)
+    needed = [c for c in _SOURCE_COLUMNS[name] if c not in skip]
+    optional = ("kind",) if name == "transactions" else ()
+    missing = [c for c in needed if c not in df.columns and c not in optional]
+    if missing:
+        s = "s" if len(missing) > 1 else ""
+        why = " (needed for the window start/end)" if missing == [date] and windowed else ""
+        raise CRMDataError(
+            f"{name}: missing column{s} {', '.join(repr(c) for c in missing)}{why}; margin_inputs "
+            f"reads {', '.join(repr(c) for c in needed)} from the {name} table, which has columns "
+            f"{', '.join(repr(str(c)) for c in df.columns)}. Rename yours, e.g. "
+            f"df.rename(columns={{'your_name': {missing[0]!r}}})"
+        )
+    part = df[[c for c in needed if c in df.columns]]
+    if name == "transactions":
+        out = validate_transactions(part)
+    else:
+        out = validate_table(part, name, required=[c for c in needed if c in df.columns])
+    rows = RowLabels(df)
+    for column in _NOT_NEGATIVE.get(name, ()):
+        negative = (out[column] < 0).to_numpy()
+        if negative.any():
+            raise CRMDataError(
+                f"{name}: column {column!r} has {int(negative.sum())} negative value"
+                f"{'s' if negative.sum() > 1 else ''} ({rows(negative, out[column])}); "
+                f"{column} is a cost the margins subtract, entered as an amount >= 0"
+            )
+    return out
+
+
+def _window_rows(dates: pd.Series, start, end) -> np.ndarray:
+    """Mark the dates after ``start`` and up to and including ``end`` (a boolean array)."""
+    keep = np.ones(len(dates), dtype=bool)
+    if start is not None:
+        keep &= (dates > start).to_numpy()
+    if end is not None:
+        keep &= (dates <= end).to_numpy()
+    return keep
+
+
+def _timestamp(value, name: str):
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        stamp = None
+    if stamp is None or pd.isna(stamp):
+        raise CRMDataError(
+            f"margin_inputs: {name} must be a date such as '2025-01-01' or a pandas "
+            f"Timestamp, got {value!r}"
+        )
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def margin_inputs(
+    transactions,
+    contacts=None,
+    customers=None,
+    *,
+    campaigns=None,
+    campaign_members=None,
+    start=None,
+    end=None,
+    marketing_channels=("visit",),
+    buyers_only=False,
+):
+    """Add up the inputs of contribution margin accounting per customer from the raw tables.
+
+    Builds the table that :func:`contribution_margins` takes, one row per
+    customer, from the transactions (sales, discounts, returns, goods and
+    delivery), the contacts (service calls, e-mails and sales visits), the
+    mailings of marketing campaigns and the acquisition cost in the customer
+    table. Lesson 06 builds the same table step by step.
+
+    Per customer, over the rows in the window:
+
+    ====================  ======================================================
+    column                formula (EUR per customer)
+    ====================  ======================================================
+    ``revenue``           gross revenue = sum of purchase ``amount`` + sum of
+                          ``discount`` (``amount`` is after discount)
+    ``deductions``        sum of ``discount`` + returns, where returns = minus
+                          the sum of the (negative) return ``amount``; both
+                          enter as positive amounts
+    ``product_cost``      sum of ``product_cost`` (return rows carry the cost of
+                          the goods that came back as a negative amount)
+    ``service_cost``      sum of contact ``cost`` in the channels *not* in
+                          ``marketing_channels`` (calls, e-mails, chat)
+    ``delivery_cost``     sum of ``delivery_cost``
+    ``marketing_cost``    sum of contact ``cost`` in ``marketing_channels``
+                          (sales visits) + ``cost_per_contact`` of every
+                          campaign that reached the customer (treatment group)
+    ``acquisition_cost``  ``acquisition_cost`` from ``customers`` (0 without it)
+    ====================  ======================================================
+
+    So the net revenue, ``revenue - deductions``, is the sum of all amounts:
+    purchases minus returns. A customer without returns, discounts, contacts
+    or mailings gets 0 for them, never a missing value. The amounts are
+    rounded to the cent, so the table does not depend on the order in which
+    rows are added up.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Columns ``customer_id``, ``date``, ``amount``, ``kind`` (``'purchase'``
+        or ``'return'``; optional, without it every row is a purchase),
+        ``discount``, ``product_cost`` and ``delivery_cost``, as in
+        :data:`crmlearn.schema.TABLES`. Checked like
+        :func:`crmlearn.validation.validate_transactions`.
+    contacts : DataFrame, optional
+        Columns ``customer_id``, ``channel``, ``cost`` (and ``date`` when a
+        window is given). Without it, service and marketing cost are 0 (apart
+        from mailings).
+    customers : DataFrame, optional
+        Columns ``customer_id``, ``acquisition_cost`` (and ``signup_date`` when
+        a window is given). Leave it out for the *ongoing* margins, in which
+        the sunk acquisition cost plays no part.
+    campaigns, campaign_members : DataFrame, optional
+        Both or neither. ``campaign_members`` needs ``campaign_id``,
+        ``customer_id`` and ``group``; only the ``'treatment'`` group was
+        contacted. ``campaigns`` needs ``campaign_id`` and ``cost_per_contact``
+        (and ``start_date`` when a window is given).
+    start, end : date, optional
+        The window: rows dated after ``start`` and up to and including
+        ``end``, i.e. ``start < date <= end``; ``start=end - pd.Timedelta(days=365)``
+        is the last year. A cost counts when it arises: a contact on its date,
+        a mailing on its campaign's ``start_date``, the acquisition cost on the
+        customer's ``signup_date``. Default: no limit.
+    marketing_channels : list of str
+        Contact channels that count as marketing cost (selling to the
+        customer); all other channels are service cost. Default ``("visit",)``
+        as in lesson 06; ``()`` makes every contact service cost.
+    buyers_only : bool
+        False (default): every customer with a transaction or a cost in the
+        window gets a row, so no cost is left out. True: only customers with
+        at least one transaction (purchase or return) in the window, the
+        accounts one rates by their sales; the costs of the others (say a
+        call to a customer who bought nothing in the window) are left out.
+
+    Returns
+    -------
+    DataFrame
+        A new table indexed by ``customer_id`` (sorted) with the float columns
+        ``revenue``, ``deductions``, ``product_cost``, ``service_cost``,
+        ``delivery_cost``, ``marketing_cost`` and ``acquisition_cost``
+        (:data:`MARGIN_INPUTS`, the names of the arguments of
+        :func:`contribution_margins`), so
+        ``contribution_margins(data=inputs, **{c: c for c in inputs})``
+        computes the margins. The input tables are never changed.
+
+    Raises
+    ------
+    CRMDataError
+        When a table lacks a column it needs or holds a bad value (a missing
+        or non-numeric amount, an unknown ``kind`` or ``group``, a positive
+        return, a negative cost, a campaign member of an unknown campaign), or
+        for a bad argument; the message names the table, column and rows.
+
+    See Also
+    --------
+    contribution_margins : the stages computed from this table.
+
+    Examples
+    --------
+    Customer 1 bought twice (one order with 10 EUR discount), sent goods worth
+    50 EUR back, called once and got a sales visit; customer 2 bought once:
+
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2],
+    ...     "date": pd.to_datetime(["2024-01-10", "2024-02-01", "2024-02-20", "2024-03-05"]),
+    ...     "amount": [90.0, 200.0, -50.0, 40.0],
+    ...     "kind": ["purchase", "purchase", "return", "purchase"],
+    ...     "discount": [10.0, 0.0, 0.0, 0.0],
+    ...     "product_cost": [60.0, 120.0, -30.0, 25.0],
+    ...     "delivery_cost": [15.0, 15.0, 0.0, 15.0]})
+    >>> contacts = pd.DataFrame({"customer_id": [1, 1], "channel": ["visit", "phone"],
+    ...                          "date": pd.to_datetime(["2024-01-15", "2024-02-10"]),
+    ...                          "cost": [180.0, 6.5]})
+    >>> inputs = margin_inputs(tx, contacts)
+    >>> inputs.T
+    customer_id           1     2
+    revenue           300.0  40.0
+    deductions         60.0   0.0
+    product_cost      150.0  25.0
+    service_cost        6.5   0.0
+    delivery_cost      30.0  15.0
+    marketing_cost    180.0   0.0
+    acquisition_cost    0.0   0.0
+    >>> contribution_margins(data=inputs, **{c: c for c in inputs}).cm3.tolist()
+    [-126.5, 0.0]
+
+    """
+    channels = None
+    if not isinstance(marketing_channels, (str, bytes)):
+        try:
+            channels = list(marketing_channels)
+        except TypeError:
+            channels = None
+    if channels is None or not all(isinstance(c, str) for c in channels):
+        raise CRMDataError(
+            f"margin_inputs: marketing_channels must be a list of contact channels, e.g. "
+            f"('visit',) or ['visit', 'event'], got {marketing_channels!r}"
+        )
+    if not isinstance(buyers_only, (bool, np.bool_)):
+        raise CRMDataError(f"margin_inputs: buyers_only must be True or False, got {buyers_only!r}")
+    if (campaigns is None) != (campaign_members is None):
+        given, other = (("campaigns", "campaign_members") if campaign_members is None
+                        else ("campaign_members", "campaigns"))
+        raise CRMDataError(
+            f"margin_inputs: {given} given without {other}; the mailing cost needs both tables "
+            f"(who was mailed, and what a mailing cost)"
+        )
+    start, end = _timestamp(start, "start"), _timestamp(end, "end")
+    if start is not None and end is not None and start >= end:
+        raise CRMDataError(
+            f"margin_inputs: the window is empty, start {start.date()} is not before end "
+            f"{end.date()}; rows count when start < date <= end"
+        )
+    windowed = start is not None or end is not None
+
+    tx = _source_table(transactions, "transactions", "transactions", windowed)
+    tx = tx[_window_rows(tx["date"], start, end)]
+    is_return = (tx["kind"].cat.codes == 1).to_numpy()
+    sums = tx.groupby("customer_id")[["discount", "product_cost", "delivery_cost"]].sum()
+    purchased = tx["amount"][~is_return].groupby(tx["customer_id"][~is_return]).sum()
+    returned = -tx["amount"][is_return].groupby(tx["customer_id"][is_return]).sum()
+    ids = [sums.index]
+    service = marketing = acquisition = pd.Series(dtype=float)
+
+    if contacts is not None:
+        ct = _source_table(contacts, "contacts", "contacts", windowed)
+        if windowed:
+            ct = ct[_window_rows(ct["date"], start, end)]
+        selling = ct["channel"].isin(channels).to_numpy()
+        service = ct["cost"][~selling].groupby(ct["customer_id"][~selling]).sum()
+        marketing = ct["cost"][selling].groupby(ct["customer_id"][selling]).sum()
+        ids += [service.index, marketing.index]
+
+    if campaign_members is not None:
+        members = _source_table(campaign_members, "campaign_members", "campaign_members", windowed)
+        known = _source_table(campaigns, "campaigns", "campaigns", windowed)
+        groups = set(members["group"].unique()) - {"treatment", "control"}
+        if groups:
+            bad = members["group"].isin(groups).to_numpy()
+            raise CRMDataError(
+                f"campaign_members: column 'group' must be 'treatment' or 'control'; "
+                f"{RowLabels(campaign_members)(bad, members['group'])}"
+            )
+        treated = members[members["group"].eq("treatment").to_numpy()]
+        unknown = ~treated["campaign_id"].isin(known["campaign_id"]).to_numpy()
+        if unknown.any():
+            ids_shown = ", ".join(map(str, pd.unique(treated["campaign_id"][unknown])[:5]))
+            raise CRMDataError(
+                f"campaign_members: {int(unknown.sum())} treatment rows name a campaign_id that "
+                f"is not in campaigns (campaign_id {ids_shown}); their mailing cost is unknown. "
+                f"Add the campaigns or remove these members"
+            )
+        mailed = treated.merge(known, on="campaign_id", how="left", validate="many_to_one")
+        if windowed:
+            mailed = mailed[_window_rows(mailed["start_date"], start, end)]
+        mailings = mailed.groupby("customer_id")["cost_per_contact"].sum()
+        marketing = marketing.add(mailings, fill_value=0.0) if len(marketing) else mailings
+        ids.append(mailings.index)
+
+    if customers is not None:
+        cu = _source_table(customers, "customers", "customers", windowed)
+        if windowed:
+            cu = cu[_window_rows(cu["signup_date"], start, end)]
+        acquisition = cu.set_index("customer_id")["acquisition_cost"]
+        ids.append(acquisition.index)
+
+    index = sums.index
+    if not buyers_only:
+        for more in ids[1:]:
+            index = index.union(more)
+    if len(index) == 0:
+        where = "".join([f" after {start.date()}" if start is not None else "",
+                         f" up to {end.date()}" if end is not None else ""])
+        raise CRMDataError(
+            f"margin_inputs: no customer has a transaction or a cost{where}; widen the window or check "
+            "the dates"
+        )
+    index = index.sort_values().rename("customer_id")
+
+    def per_customer(values):
+        return values.reindex(index, fill_value=0.0).astype(float)
+
+    discount = per_customer(sums["discount"])
+    returns = per_customer(returned)
+    columns = {
+        "revenue": per_customer(purchased) + discount,
+        "deductions": discount + returns,
+        "product_cost": per_customer(sums["product_cost"]),
+        "service_cost": per_customer(service),
+        "delivery_cost": per_customer(sums["delivery_cost"]),
+        "marketing_cost": per_customer(marketing),
+        "acquisition_cost": per_customer(acquisition),
+    }
+    # round to the cent; + 0.0 turns -0.0 into 0.0
+    return pd.DataFrame({k: v.round(2) + 0.0 for k, v in columns.items()}, index=index)
 
 
 # --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from hypothesis.extra.numpy import arrays
 from crmlearn.errors import CRMDataError
 from crmlearn.value import (
     ABC_CLASSES,
+    MARGIN_INPUTS,
     MARGIN_STAGES,
     RFM_SEGMENTS,
     VALUE_CATEGORIES,
@@ -21,6 +22,7 @@ from crmlearn.value import (
     cumulative_clv,
     gini,
     lorenz_curve,
+    margin_inputs,
     potential_from_wallet,
     retention_clv,
     rfm_scores,
@@ -248,6 +250,201 @@ def test_contribution_margin_stages_never_rise(cols):
     assert (cm["net_revenue"] <= cm["revenue"]).all()
     assert (cm["cm1"] >= cm["cm2"]).all()
     assert (cm["cm2"] >= cm["cm3"]).all()
+
+
+# ---------------------------------------------------------------- margin inputs
+
+
+def _margin_tables():
+    """Four customers, by hand: 1 with a discount, a return, a call, a visit and mailings;
+    2 with a discount but no return; 3 without contacts; 4 only a call (no purchase)."""
+    tx = pd.DataFrame({
+        "transaction_id": [1, 2, 3, 4, 5, 6],
+        "customer_id": [1, 1, 1, 2, 2, 3],
+        "date": pd.to_datetime(["2024-01-10", "2024-03-01", "2024-03-20", "2024-02-01",
+                                "2024-06-30", "2024-07-01"]),
+        "amount": [90.0, 200.0, -50.0, 380.0, 120.0, 40.0],
+        "kind": ["purchase", "purchase", "return", "purchase", "purchase", "purchase"],
+        "discount": [10.0, 0.0, 0.0, 20.0, 0.0, 0.0],
+        "product_cost": [60.0, 120.0, -30.0, 250.0, 80.0, 25.0],
+        "delivery_cost": [15.0, 15.0, 0.0, 18.0, 15.0, 15.0],
+    })
+    contacts = pd.DataFrame({
+        "contact_id": [1, 2, 3, 4],
+        "customer_id": [1, 1, 2, 4],
+        "date": pd.to_datetime(["2024-01-15", "2024-04-10", "2024-05-01", "2024-05-02"]),
+        "channel": ["visit", "phone", "email", "phone"],
+        "cost": [180.0, 6.5, 3.2, 6.5],
+    })
+    customers = pd.DataFrame({
+        "customer_id": [1, 2, 3, 4],
+        "signup_date": pd.to_datetime(["2024-01-10", "2023-05-01", "2024-07-01", "2024-05-02"]),
+        "acquisition_cost": [300.0, 150.0, 20.0, 0.0],
+    })
+    campaigns = pd.DataFrame({"campaign_id": [7, 8],
+                              "start_date": pd.to_datetime(["2024-02-15", "2024-06-01"]),
+                              "cost_per_contact": [2.8, 0.05]})
+    members = pd.DataFrame({"campaign_id": [7, 7, 8, 8], "customer_id": [1, 3, 1, 2],
+                            "group": ["treatment", "control", "treatment", "treatment"]})
+    return tx, contacts, customers, campaigns, members
+
+
+def test_margin_inputs_by_hand():
+    tx, contacts, customers, campaigns, members = _margin_tables()
+    got = margin_inputs(tx, contacts, customers, campaigns=campaigns, campaign_members=members)
+    expected = pd.DataFrame(
+        {   # revenue = purchases + discounts; deductions = discounts + returns
+            "revenue": [300.0, 520.0, 40.0, 0.0],
+            "deductions": [60.0, 20.0, 0.0, 0.0],   # customer 2: discount, no return
+            "product_cost": [150.0, 330.0, 25.0, 0.0],
+            "service_cost": [6.5, 3.2, 0.0, 6.5],    # customer 3: no contacts
+            "delivery_cost": [30.0, 33.0, 15.0, 0.0],
+            "marketing_cost": [182.85, 0.05, 0.0, 0.0],  # visit + two mailings; control: none
+            "acquisition_cost": [300.0, 150.0, 20.0, 0.0],
+        },
+        index=pd.Index([1, 2, 3, 4], name="customer_id"),
+    )
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.columns) == MARGIN_INPUTS
+    cm = contribution_margins(data=got, **{c: c for c in got})
+    # net revenue is the sum of all amounts, purchases minus returns
+    np.testing.assert_allclose(cm.net_revenue, tx.groupby("customer_id").amount.sum()
+                               .reindex(got.index, fill_value=0.0))
+    assert cm.loc[1, "cm3"] == pytest.approx(240 - 150 - 6.5 - 30 - 182.85 - 300)
+
+
+def test_margin_inputs_optional_tables_and_channels():
+    tx, contacts, *_ = _margin_tables()
+    alone = margin_inputs(tx)
+    assert list(alone.index) == [1, 2, 3]
+    assert (alone[["service_cost", "marketing_cost", "acquisition_cost"]] == 0).all().all()
+    as_service = margin_inputs(tx, contacts, marketing_channels=())
+    assert as_service.loc[1, "service_cost"] == 186.5
+    assert as_service.loc[1, "marketing_cost"] == 0.0
+    # without a kind column every row is a purchase
+    purchases = tx[tx.kind.eq("purchase")].drop(columns="kind")
+    assert margin_inputs(purchases).loc[1, "deductions"] == 10.0
+
+
+def test_margin_inputs_window():
+    tx, contacts, customers, campaigns, members = _margin_tables()
+    # start < date <= end: 2024-01-10 is out, 2024-06-30 is in, 2024-07-01 is out
+    got = margin_inputs(tx, contacts, customers, campaigns=campaigns, campaign_members=members,
+                        start="2024-01-10", end="2024-06-30")
+    assert list(got.index) == [1, 2, 4]
+    assert got.loc[1].to_dict() == {
+        "revenue": 200.0, "deductions": 50.0, "product_cost": 90.0, "service_cost": 6.5,
+        "delivery_cost": 15.0, "marketing_cost": 182.85, "acquisition_cost": 0.0}
+    # both purchases of customer 2 count (the one on end, too); signed up before the window
+    assert got.loc[2, "revenue"] == 520.0 and got.loc[2, "acquisition_cost"] == 0.0
+    assert got.loc[4, "acquisition_cost"] == 0.0 and got.loc[4, "service_cost"] == 6.5
+    # the mailing of 2024-06-01 and the visit of 2024-01-15 with start only
+    late = margin_inputs(tx, contacts, campaigns=campaigns, campaign_members=members,
+                         start=pd.Timestamp("2024-05-31"))
+    assert late.loc[1, "marketing_cost"] == 0.05
+    assert late.loc[3, "revenue"] == 40.0
+    buyers = margin_inputs(tx, contacts, start="2024-01-10", end="2024-06-30", buyers_only=True)
+    assert list(buyers.index) == [1, 2]
+
+
+def test_margin_inputs_never_changes_its_input():
+    tables = _margin_tables()
+    before = [t.copy(deep=True) for t in tables]
+    tx, contacts, customers, campaigns, members = tables
+    margin_inputs(tx, contacts, customers, campaigns=campaigns, campaign_members=members,
+                  start="2024-01-01", end="2024-12-31")
+    for t, b in zip(tables, before, strict=True):
+        pd.testing.assert_frame_equal(t, b)
+
+
+def test_margin_inputs_matches_lesson_06():
+    from crmlearn import customer_summary, datasets
+
+    world = datasets.load("b2b")
+    tx, contacts = world.transactions, world.contacts
+    summary = customer_summary(tx, observation_end=world.observation_end)
+    sums = tx.groupby("customer_id")[["discount", "product_cost", "delivery_cost"]].sum()
+    is_visit = contacts.channel.eq("visit")
+    mailed = world.campaign_members.query("group == 'treatment'").merge(world.campaigns)
+    by_hand = pd.DataFrame({
+        "revenue": summary.revenue + sums.discount,
+        "deductions": sums.discount + summary.returns,
+        "product_cost": sums.product_cost,
+        "service_cost": contacts[~is_visit].groupby("customer_id").cost.sum(),
+        "delivery_cost": sums.delivery_cost,
+        "marketing_cost": contacts[is_visit].groupby("customer_id").cost.sum()
+        .add(mailed.groupby("customer_id").cost_per_contact.sum(), fill_value=0),
+        "acquisition_cost": world.customers.set_index("customer_id").acquisition_cost,
+    }).fillna(0.0)
+    got = margin_inputs(tx, contacts, world.customers, campaigns=world.campaigns,
+                        campaign_members=world.campaign_members)
+    pd.testing.assert_frame_equal(got, by_hand, rtol=0, atol=1e-6)
+
+
+def test_margin_inputs_reads_schema_columns():
+    from crmlearn.schema import table
+    from crmlearn.value import _SOURCE_COLUMNS
+
+    for name, columns in _SOURCE_COLUMNS.items():
+        assert set(columns) <= set(table(name).names), name
+    assert MARGIN_INPUTS == [c for c in MARGIN_STAGES["column"] if c not in
+                             ("net_revenue", "cm1", "cm2", "cm3")]
+
+
+def _drop(frame, column):
+    return frame.drop(columns=column)
+
+
+def _put(frame, column, row, value):
+    out = frame.copy()
+    out[column] = out[column].astype(object) if isinstance(value, str) else out[column]
+    out.loc[row, column] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda t: {"transactions": _drop(t[0], "discount")},
+         r"transactions: missing column 'discount'; margin_inputs reads"),
+        (lambda t: {"transactions": _drop(t[0], "delivery_cost")}, r"missing column 'delivery_cost'"),
+        (lambda t: {"contacts": _drop(t[1], "cost")}, r"contacts: missing column 'cost'"),
+        (lambda t: {"customers": _drop(t[2], "acquisition_cost")},
+         r"customers: missing column 'acquisition_cost'"),
+        (lambda t: {"contacts": _drop(t[1], "date"), "start": "2024-01-01"},
+         r"contacts: missing column 'date' \(needed for the window"),
+        (lambda t: {"transactions": _put(t[0], "discount", 3, np.nan)},
+         r"transactions: column 'discount' has 1 value missing \(row 3\)"),
+        (lambda t: {"transactions": _put(t[0], "product_cost", 1, "a lot")},
+         r"transactions: column 'product_cost' has 1 value that is not a number"),
+        (lambda t: {"transactions": _put(t[0], "kind", 0, "refund")},
+         r"column 'kind' must be 'purchase' or 'return'"),
+        (lambda t: {"transactions": _put(t[0], "amount", 2, 50.0)},
+         r"return rows must have a negative amount"),
+        (lambda t: {"transactions": _put(t[0], "discount", 0, -10.0)},
+         r"transactions: column 'discount' has 1 negative value \(row 0: -10.0\)"),
+        (lambda t: {"contacts": _put(t[1], "cost", 1, -6.5)},
+         r"contacts: column 'cost' has 1 negative value"),
+        (lambda t: {"campaign_members": _put(t[4], "group", 2, "treated")},
+         r"campaign_members: column 'group' must be 'treatment' or 'control'; row 2"),
+        (lambda t: {"campaign_members": _put(t[4], "campaign_id", 3, 99)},
+         r"1 treatment rows name a campaign_id that is not in campaigns \(campaign_id 99\)"),
+        (lambda t: {"campaigns": None}, r"campaign_members given without campaigns"),
+        (lambda t: {"contacts": t[1].to_dict()}, r"contacts must be the contacts table \(a DataFrame\)"),
+        (lambda t: {"marketing_channels": "visit"}, r"marketing_channels must be a list"),
+        (lambda t: {"buyers_only": "yes"}, r"buyers_only must be True or False"),
+        (lambda t: {"start": "last year"}, r"start must be a date"),
+        (lambda t: {"start": "2024-06-01", "end": "2024-01-01"}, r"the window is empty"),
+        (lambda t: {"start": "2025-01-01"}, r"no customer has a transaction or a cost"),
+    ],
+)
+def test_margin_inputs_bad_input(change, match):
+    tables = _margin_tables()
+    args = dict(zip(["transactions", "contacts", "customers", "campaigns", "campaign_members"],
+                    tables, strict=True))
+    args.update(change(tables))
+    with pytest.raises(CRMDataError, match=match):
+        margin_inputs(**args)
 
 
 # ---------------------------------------------------------------- ABC

@@ -283,15 +283,20 @@ def contract_clv(data: CaseData, sbg, index, *, margin: float, discount_rate: fl
 
 
 def _actual_margin(data: CaseData, summary: pd.DataFrame, margin: float) -> pd.Series:
-    """Contribution margin per customer over the observation period (EUR)."""
+    """Ongoing contribution margin III per customer over the observation period (EUR).
+
+    Net revenue minus product, delivery and contact cost, from
+    :func:`crmlearn.value.margin_inputs` without the customer table (the sunk
+    acquisition cost stays out).
+    """
+    from .. import value
+
     if data.world is None:
         return margin * summary.net_revenue
-    tx = data.transactions
-    by = tx.groupby("customer_id")
-    cm = by.amount.sum() - by.product_cost.sum() - by.delivery_cost.sum()
-    if data.has("contacts"):
-        cm = cm.sub(data.world.contacts.groupby("customer_id").cost.sum(), fill_value=0.0)
-    return cm.reindex(summary.index).fillna(0.0)
+    contacts = data.world.contacts if data.has("contacts") else None
+    inputs = value.margin_inputs(data.transactions, contacts)
+    cm = value.contribution_margins(data=inputs, **{c: c for c in inputs.columns})
+    return cm.cm3.reindex(summary.index).fillna(0.0)
 
 
 def customer_values(data: CaseData, summary: pd.DataFrame, clv: pd.Series, *, margin: float,

@@ -1,9 +1,10 @@
 """Checks for exercise 06: contribution margins of the b2b wholesaler.
 
 The expected answers are recomputed from the shipped ``b2b`` classroom world
-with :func:`crmlearn.value.contribution_margins`, built from the same inputs
-table as lesson 06. The typical mistakes (returns or discounts not deducted,
-sales visits counted as service cost, the sunk acquisition cost kept in, the
+with :func:`crmlearn.value.contribution_margins` on the inputs of
+:func:`crmlearn.value.margin_inputs`, the table that lesson 06 builds step by
+step. The typical mistakes (returns or discounts not deducted, sales visits
+counted as service cost, the sunk acquisition cost kept in, the
 small-order fee charged per customer instead of per order) are computed the
 same way. The question about moving visits between stages is kept as salted
 hashes of its letters.
@@ -31,32 +32,23 @@ FEE, MINIMUM = 10.0, 50.0
 def _inputs(*, returns: bool = True, discounts: bool = True,
             visits_as_service: bool = False) -> pd.DataFrame:
     """Return the per-customer inputs of lesson 06 (optionally with a typical mistake)."""
-    import crmlearn
+    from crmlearn import value
 
     world = classroom_world("b2b")
+    inputs = value.margin_inputs(
+        world.transactions, world.contacts, world.customers,
+        campaigns=world.campaigns, campaign_members=world.campaign_members,
+        marketing_channels=() if visits_as_service else ("visit",),
+    )
+    if returns and discounts:
+        return inputs
+    # the mistake: deduct only the discounts, only the returns, or nothing (per row,
+    # a flag that is False multiplies its part by 0)
     tx = world.transactions
-    customers = world.customers.set_index("customer_id")
-    summary = crmlearn.customer_summary(tx, observation_end=world.observation_end)
-    sums = tx.groupby("customer_id")[["discount", "product_cost", "delivery_cost"]].sum()
-    contacts = world.contacts
-    is_visit = contacts.channel.eq("visit")
-    visits = contacts[is_visit].groupby("customer_id").cost.sum()
-    service = contacts[~is_visit].groupby("customer_id").cost.sum()
-    mailed = world.campaign_members.query("group == 'treatment'").merge(world.campaigns)
-    mailings = mailed.groupby("customer_id").cost_per_contact.sum()
-    deductions = sums.discount * discounts + summary.returns * returns
-    marketing = mailings if visits_as_service else visits.add(mailings, fill_value=0)
-    if visits_as_service:
-        service = service.add(visits, fill_value=0)
-    return pd.DataFrame({
-        "revenue": summary.revenue + sums.discount,
-        "deductions": deductions,
-        "product_cost": sums.product_cost,
-        "service_cost": service,
-        "delivery_cost": sums.delivery_cost,
-        "marketing_cost": marketing,
-        "acquisition_cost": customers.acquisition_cost,
-    }).fillna(0.0)
+    returned = -tx.amount.where(tx.kind.eq("return"), 0.0)
+    deducted = tx.discount * discounts + returned * returns
+    deductions = deducted.groupby(tx.customer_id).sum().reindex(inputs.index, fill_value=0.0)
+    return inputs.assign(deductions=deductions.round(2) + 0.0)
 
 
 @functools.cache
