@@ -55,6 +55,31 @@ _FIRST_MAIL = _lower_ascii(FIRST_NAMES)
 _LAST_MAIL = _lower_ascii(LAST_NAMES)
 
 
+def private_customers(people: dict, signup_date, channel, cost) -> dict:
+    """Columns of the customer master table for private persons drawn by :func:`draw_people`.
+
+    ``company`` and ``industry`` stay empty (they are for business accounts);
+    ``signup_date``, ``channel`` (the acquisition channel) and ``cost`` (the
+    acquisition cost) are arrays of the same length as the people.
+    """
+    n = len(people["first_name"])
+    return {
+        "customer_id": np.arange(1, n + 1),
+        "first_name": people["first_name"],
+        "last_name": people["last_name"],
+        "company": np.full(n, None, dtype=object),
+        "industry": np.full(n, None, dtype=object),
+        "gender": people["gender"],
+        "birth_year": people["birth_year"],
+        "email": people["email"],
+        "postcode": people["postcode"],
+        "town": people["town"],
+        "signup_date": signup_date,
+        "acquisition_channel": channel,
+        "acquisition_cost": cost,
+    }
+
+
 def draw_people(rng: np.random.Generator, n: int, birth_mean=1978.0, birth_sd=14.0,
                 birth_range=(1940, 2006), d_share=0.01) -> dict:
     """Draw ``n`` people: names by gender, birth year, e-mail, postcode/town, phone.

@@ -20,7 +20,7 @@ from ._generator import (
     survey_scores,
     zscore,
 )
-from ._messy import draw_people, touchpoint_records
+from ._messy import draw_people, private_customers, touchpoint_records
 
 FIRM = "Gipfelglück Outdoor GmbH"
 DESCRIPTION = (
@@ -512,21 +512,8 @@ def simulate(rng, n, start, end, months, opts, step):
     mean_spend = sp["p"] / nu
     share = r_spend.beta(2.0, 3.0, n)
     wallet = lam * 52.0 * mean_spend / share
-    customers = {
-        "customer_id": np.arange(1, n + 1),
-        "first_name": people["first_name"],
-        "last_name": people["last_name"],
-        "company": np.full(n, None, dtype=object),
-        "industry": np.full(n, None, dtype=object),
-        "gender": people["gender"],
-        "birth_year": people["birth_year"],
-        "email": people["email"],
-        "postcode": people["postcode"],
-        "town": people["town"],
-        "signup_date": day_dates(start, t0),
-        "acquisition_channel": np.array([a[0] for a in ACQUISITION], dtype=object)[acq],
-        "acquisition_cost": acq_cost,
-    }
+    channel = np.array([a[0] for a in ACQUISITION], dtype=object)[acq]
+    customers = private_customers(people, day_dates(start, t0), channel, acq_cost)
     truth_customers = {
         "customer_id": np.arange(1, n + 1),
         "needs_segment": np.array(SEGMENTS, dtype=object)[segment],

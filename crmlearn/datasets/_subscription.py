@@ -19,7 +19,7 @@ from ._generator import (
     survey_scores,
     zscore,
 )
-from ._messy import draw_people, touchpoint_records
+from ._messy import draw_people, private_customers, touchpoint_records
 
 FIRM = "FunkNetz Mobil"
 DESCRIPTION = (
@@ -270,21 +270,7 @@ def simulate(rng, n, start, end, months, opts, step):
     records, links = touchpoint_records(r_records, people, has_source)
 
     share = r_cust.beta(4.0, 2.0, n)
-    customers = {
-        "customer_id": np.arange(1, n + 1),
-        "first_name": people["first_name"],
-        "last_name": people["last_name"],
-        "company": np.full(n, None, dtype=object),
-        "industry": np.full(n, None, dtype=object),
-        "gender": people["gender"],
-        "birth_year": people["birth_year"],
-        "email": people["email"],
-        "postcode": people["postcode"],
-        "town": people["town"],
-        "signup_date": day_dates(start, t0),
-        "acquisition_channel": acq_names,
-        "acquisition_cost": acq_cost,
-    }
+    customers = private_customers(people, day_dates(start, t0), acq_names, acq_cost)
     contracts = {
         "contract_id": np.arange(1, n + 1),
         "customer_id": np.arange(1, n + 1),
