@@ -33,15 +33,14 @@ with a 1 % cost cut, with firm data).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from numbers import Number
 
 import numpy as np
 import pandas as pd
 
 from .errors import CRMDataError, describe_rows
 from .loyalty import churn_rate_from_activity, customer_spans
+from .validation import number_in_range as _number
 from .value import lorenz_curve, top_share
 
 __all__ = [
@@ -101,17 +100,6 @@ CLAIMS = pd.DataFrame(
 # --------------------------------------------------------------------------------------
 
 
-def _number(value, name: str, low=None, high=None, *, low_open=False, hint=""):
-    if isinstance(value, bool) or not isinstance(value, (Number, np.number)) \
-            or not math.isfinite(value):
-        raise CRMDataError(f"{name} must be a finite number, got {value!r}{hint}")
-    value = float(value)
-    if low is not None and (value < low or (low_open and value == low)):
-        rule = f"> {low:g}" if low_open else f">= {low:g}"
-        raise CRMDataError(f"{name} must be {rule}, got {value:g}{hint}")
-    if high is not None and value > high:
-        raise CRMDataError(f"{name} must be <= {high:g}, got {value:g}{hint}")
-    return value
 
 
 def _numbers(values, name: str, low=None, high=None, *, low_open=False, hint="") -> np.ndarray:

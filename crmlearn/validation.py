@@ -16,6 +16,9 @@ crmlearn.errors.CRMDataError: transactions: column 'date' has 1 value that is no
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
@@ -282,3 +285,27 @@ def validate_transactions(
                 "pass a later observation_end or filter the transactions first"
             )
     return out
+
+
+def number_in_range(value, name: str, low=None, high=None, *, low_open=False, hint="") -> float:
+    """Return ``value`` as a float after checking it is a finite real number in range.
+
+    ``low`` is inclusive unless ``low_open``; ``high`` is inclusive. ``hint``
+    is appended to the error message (e.g. "; use whole days").
+
+    >>> number_in_range(3, "years", 1)
+    3.0
+    >>> number_in_range(0, "rate", 0, low_open=True)
+    Traceback (most recent call last):
+    ...
+    crmlearn.errors.CRMDataError: rate must be > 0, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise CRMDataError(f"{name} must be a finite number, got {value!r}{hint}")
+    value = float(value)
+    if low is not None and (value < low or (low_open and value == low)):
+        rule = f"> {low:g}" if low_open else f">= {low:g}"
+        raise CRMDataError(f"{name} must be {rule}, got {value:g}{hint}")
+    if high is not None and value > high:
+        raise CRMDataError(f"{name} must be <= {high:g}, got {value:g}{hint}")
+    return value

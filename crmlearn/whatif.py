@@ -38,12 +38,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from .errors import CRMDataError
+from .validation import number_in_range as _number
 from .value import cumulative_clv, retention_clv, simple_clv
 
 __all__ = [
@@ -58,17 +59,6 @@ __all__ = [
 ]
 
 
-def _number(value, name, low=None, high=None, *, low_open=False, hint=""):
-    """Return ``value`` as a float after checking it is a finite number in range."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise CRMDataError(f"{name} must be a finite number, got {value!r}{hint}")
-    value = float(value)
-    if low is not None and (value < low or (low_open and value == low)):
-        rule = f"> {low:g}" if low_open else f">= {low:g}"
-        raise CRMDataError(f"{name} must be {rule}, got {value:g}{hint}")
-    if high is not None and value > high:
-        raise CRMDataError(f"{name} must be <= {high:g}, got {value:g}{hint}")
-    return value
 
 
 def _whole(value, name, low, high=None):
