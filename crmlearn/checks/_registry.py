@@ -405,14 +405,22 @@ def _check_category(t: Task, answer: Any, expected: Expected) -> tuple[bool, str
     return False, _join_hints(hints) if hints else t.hint
 
 
-def _check_choice(t: Task, answer: Any, expected: Expected) -> tuple[bool, str]:
+def _letter(t: Task, answer: Any) -> tuple[str | None, str | None]:
+    """Return (the answer as one of the task's letters, None) or (None, what is wrong)."""
     wanted = "one letter (" + ", ".join(repr(c) for c in t.choices) + ")"
     text, problem = _text_answer(answer, wanted)
     if problem:
-        return False, problem
+        return None, problem
     normal = _normal_choice(text)
     if normal not in t.choices:
-        return False, f"answer with {wanted}"
+        return None, f"answer with {wanted}"
+    return normal, None
+
+
+def _check_choice(t: Task, answer: Any, expected: Expected) -> tuple[bool, str]:
+    normal, problem = _letter(t, answer)
+    if problem:
+        return False, problem
     if normal == str(expected.value).lower():
         return True, "correct"
     hints = [hint for wrong, hint in expected.mistakes if normal == str(wrong).lower()]
@@ -420,13 +428,9 @@ def _check_choice(t: Task, answer: Any, expected: Expected) -> tuple[bool, str]:
 
 
 def _check_hashed_choice(t: Task, answer: Any, expected: Expected) -> tuple[bool, str]:
-    wanted = "one letter (" + ", ".join(repr(c) for c in t.choices) + ")"
-    text, problem = _text_answer(answer, wanted)
+    normal, problem = _letter(t, answer)
     if problem:
         return False, problem
-    normal = _normal_choice(text)
-    if normal not in t.choices:
-        return False, f"answer with {wanted}"
     digest = choice_hash(t.id, normal)
     if digest == expected.value:
         return True, "correct"
