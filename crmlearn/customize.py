@@ -36,6 +36,7 @@ __all__ = [
     "check_customization",
     "customization_solutions",
     "next_best_offers",
+    "offer_hit_rates",
 ]
 
 #: The four customization types of Gilmore & Pine (1997), one row each
@@ -425,3 +426,60 @@ def next_best_offers(order_lines: pd.DataFrame, transactions: pd.DataFrame,
                          "rank": np.asarray(out_rank, dtype=np.int64), col: out_item,
                          "score": np.asarray(out_score, dtype=float), "source": out_src,
                          "reason": out_reason})
+
+
+def offer_hit_rates(offers: pd.DataFrame, order_lines: pd.DataFrame, transactions: pd.DataFrame,
+                    products: pd.DataFrame, cutoff) -> pd.Series:
+    """Judge category offers made at ``cutoff`` by what the customers bought afterwards.
+
+    An offer is one row (``customer_id``, ``category``) of ``offers``, e.g.
+    :func:`next_best_offers` made ``as_of=cutoff`` or a baseline such as
+    "the three bestsellers for everybody". With the purchases (returns left
+    out) split at the cut-off:
+
+    - ``hit rate`` = offers whose category the customer bought after the
+      cut-off / offers;
+    - ``new-category hit rate`` = offers bought after the cut-off in a
+      category the customer had never bought up to the cut-off / offers
+      (the cross-selling that an offer may have caused; a rebuy would often
+      have happened anyway).
+
+    Hit rates from history are not effects: only a control group shows what
+    an offer changed (see :mod:`crmlearn.interact`).
+
+    Returns
+    -------
+    Series
+        ``offers`` (count), ``hit rate`` and ``new-category hit rate``.
+
+    Examples
+    --------
+    >>> products = pd.DataFrame({"product_id": [1, 2], "name": ["Zelt", "Socken"],
+    ...                          "category": ["tents", "socks"]})
+    >>> tx = pd.DataFrame({"transaction_id": [10, 11, 12], "customer_id": [1, 1, 2],
+    ...                    "date": pd.to_datetime(["2024-03-01", "2024-09-01", "2024-09-02"])})
+    >>> lines = pd.DataFrame({"transaction_id": [10, 11, 12], "product_id": [1, 2, 1]})
+    >>> offers = pd.DataFrame({"customer_id": [1, 2, 2], "category": ["socks", "tents", "socks"]})
+    >>> offer_hit_rates(offers, lines, tx, products, cutoff="2024-06-30").round(3).to_dict()
+    {'offers': 3.0, 'hit rate': 0.667, 'new-category hit rate': 0.667}
+
+    """
+    missing = [c for c in ("customer_id", "category") if c not in getattr(offers, "columns", [])]
+    if missing:
+        raise CRMDataError(f"offers: missing column(s) {missing}; expected one row per offer with "
+                           "'customer_id' and 'category' (e.g. from next_best_offers)")
+    if len(offers) == 0:
+        raise CRMDataError("offers: no rows; there is nothing to judge")
+    try:
+        cut = pd.Timestamp(cutoff)
+    except (TypeError, ValueError):
+        raise CRMDataError(f"cutoff must be a date like '2025-01-01'; got {cutoff!r}") from None
+    lines, _, _ = _history(order_lines, transactions, products, "category", None)
+    pairs = lines[["customer_id", "item"]].rename(columns={"item": "category"})
+    owned = pd.MultiIndex.from_frame(pairs[lines["date"] <= cut].drop_duplicates())
+    later = pd.MultiIndex.from_frame(pairs[lines["date"] > cut].drop_duplicates())
+    asked = pd.MultiIndex.from_frame(offers[["customer_id", "category"]].astype({"category": str}))
+    hit = asked.isin(later)
+    new = ~asked.isin(owned)
+    return pd.Series({"offers": float(len(offers)), "hit rate": float(hit.mean()),
+                      "new-category hit rate": float((hit & new).mean())})

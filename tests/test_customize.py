@@ -10,6 +10,7 @@ from crmlearn.customize import (
     check_customization,
     customization_solutions,
     next_best_offers,
+    offer_hit_rates,
 )
 from crmlearn.datasets import generate
 from crmlearn.errors import CRMDataError
@@ -101,6 +102,32 @@ def test_offers_by_hand():
     assert new["source"].tolist() == ["popular", "popular"]
     assert new["category"].tolist() == ["Zelte", "Isomatten"]  # 4 and 3 of the 6 customers
     assert new["reason"].iloc[0] == "popular: 67 % of customers bought Zelte"
+
+
+def test_offer_hit_rates_by_hand():
+    products = pd.DataFrame({"product_id": [1, 2, 3], "name": ["Zelt", "Socken", "Matte"],
+                             "category": ["Zelte", "Socken", "Isomatten"]})
+    tx = pd.DataFrame({"transaction_id": [1, 2, 3, 4], "customer_id": [1, 1, 2, 2],
+                       "date": pd.to_datetime(["2024-01-10", "2024-08-01", "2024-02-01", "2024-09-01"]),
+                       "amount": [100.0, 10.0, 50.0, -50.0], "kind": ["purchase", "purchase",
+                                                                     "purchase", "return"]})
+    lines = pd.DataFrame({"transaction_id": [1, 2, 3, 4], "product_id": [1, 2, 3, 3]})
+    offers = pd.DataFrame({"customer_id": [1, 1, 2, 2],
+                           "category": ["Socken", "Zelte", "Isomatten", "Zelte"]})
+    before = offers.copy()
+    r = offer_hit_rates(offers, lines, tx, products, cutoff="2024-06-30")
+    pd.testing.assert_frame_equal(offers, before)
+    # hits: customer 1 bought Socken after the cut-off (new to her); customer 2's later row is
+    # a return, which is no purchase
+    assert r["offers"] == 4
+    assert r["hit rate"] == pytest.approx(0.25)
+    assert r["new-category hit rate"] == pytest.approx(0.25)
+    with pytest.raises(CRMDataError, match="missing column"):
+        offer_hit_rates(offers.drop(columns="category"), lines, tx, products, "2024-06-30")
+    with pytest.raises(CRMDataError, match="no rows"):
+        offer_hit_rates(offers.iloc[:0], lines, tx, products, "2024-06-30")
+    with pytest.raises(CRMDataError, match="cutoff must be a date"):
+        offer_hit_rates(offers, lines, tx, products, "soon")
 
 
 def test_offers_product_level_and_as_of():

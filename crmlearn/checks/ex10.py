@@ -102,19 +102,13 @@ def _later() -> frozenset:
                      .itertuples(index=False, name=None))
 
 
-@functools.lru_cache(maxsize=1)
-def _owned_at_cutoff() -> frozenset:
-    return frozenset(_owned(_cutoff()).itertuples(index=False, name=None))
-
-
 def _rates(table: pd.DataFrame) -> tuple[float, float]:
     """(hit rate, new-category hit rate) of an offer table, as in the lesson."""
-    later = _later()
-    owned = _owned_at_cutoff()
-    pairs = list(zip(table.customer_id, table.category, strict=True))
-    hit = np.array([p in later for p in pairs])
-    new = np.array([p not in owned for p in pairs])
-    return float(hit.mean()), float((hit & new).mean())
+    from crmlearn import customize
+
+    w = retail()
+    r = customize.offer_hit_rates(table, w.order_lines, w.transactions, w.products, _cutoff())
+    return float(r["hit rate"]), float(r["new-category hit rate"])
 
 
 def _popular(customers) -> pd.DataFrame:
